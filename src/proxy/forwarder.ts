@@ -1,0 +1,188 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Dispatcher } from 'undici';
+import { UpstreamError, upstreamErrorKind, type ProxyError, type UpstreamErrorKind } from './errors.js';
+import type { RequestHead } from './request-headers.js';
+import { rewriteResponseHead } from './response-headers.js';
+import type { UpstreamPools } from './upstream-pools.js';
+
+/** What a route resolves to, as far as forwarding is concerned. */
+export interface ForwardTarget {
+  /** Environment name, for errors, logs and (optionally) metric labels. */
+  readonly environment: string;
+  /** `http://host:port` */
+  readonly origin: string;
+}
+
+/** Told once per request, when its answer is complete or abandoned. */
+export interface ForwardObserver {
+  finished(req: IncomingMessage, status: number, startedAt: number, target: ForwardTarget | undefined): void;
+  upstreamError(kind: UpstreamErrorKind, err: unknown, target: ForwardTarget): void;
+  /** A local reply (error) is due; the observer writes it. */
+  reply(req: IncomingMessage, res: ServerResponse, error: ProxyError, startedAt: number, target: ForwardTarget | undefined): void;
+}
+
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
+
+/**
+ * Streams one request to its upstream and the response back, through undici's `dispatch` with a
+ * handler object (no per-request closures, no intermediate streams).
+ *
+ * Contract:
+ * - backpressure both ways: the request body is a stream undici pauses; a response chunk the client
+ *   cannot take yet pauses the upstream until `drain`;
+ * - the client going away aborts the upstream request (its socket is not reused half-read);
+ * - one retry, only when the request can be replayed safely: the connection was refused, or it was
+ *   reset before any response byte (the stale keep-alive race: the upstream closed an idle socket as
+ *   we wrote to it), the method is idempotent, and the body was never read;
+ * - a failure before the response head becomes a 502/504 problem; after it, the client connection
+ *   is destroyed so the response stays visibly incomplete (nginx: "incomplete responses shouldn't
+ *   lose information about their incompleteness").
+ */
+export class Forwarder {
+  readonly #pools: UpstreamPools;
+  readonly #observer: ForwardObserver;
+  readonly #viaEntry: string;
+
+  constructor(deps: { pools: UpstreamPools; observer: ForwardObserver; viaEntry: string }) {
+    this.#pools = deps.pools;
+    this.#observer = deps.observer;
+    this.#viaEntry = deps.viaEntry;
+  }
+
+  forward(req: IncomingMessage, res: ServerResponse, target: ForwardTarget, head: RequestHead, path: string, startedAt: number): void {
+    const handler = new ForwardHandler(this, req, res, target, startedAt, {
+      origin: target.origin,
+      method: req.method ?? 'GET',
+      path,
+      headers: head.headers,
+      body: head.hasBody ? req : null,
+    });
+    if (head.expectContinue) res.writeContinue();
+    handler.dispatch();
+  }
+
+  /** @internal */
+  dispatch(opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): void {
+    this.#pools.get(opts.origin as string).dispatch(opts, handler);
+  }
+
+  /** @internal */
+  get observer(): ForwardObserver {
+    return this.#observer;
+  }
+
+  /** @internal */
+  get viaEntry(): string {
+    return this.#viaEntry;
+  }
+}
+
+class ForwardHandler implements Dispatcher.DispatchHandler {
+  readonly #forwarder: Forwarder;
+  readonly #req: IncomingMessage;
+  readonly #res: ServerResponse;
+  readonly #target: ForwardTarget;
+  readonly #startedAt: number;
+  readonly #opts: Dispatcher.DispatchOptions;
+  #abort: ((reason?: Error) => void) | null = null;
+  #resume: (() => void) | null = null;
+  #status = 0;
+  #attempts = 0;
+  #done = false;
+  #clientGone = false;
+
+  constructor(forwarder: Forwarder, req: IncomingMessage, res: ServerResponse, target: ForwardTarget, startedAt: number, opts: Dispatcher.DispatchOptions) {
+    this.#forwarder = forwarder;
+    this.#req = req;
+    this.#res = res;
+    this.#target = target;
+    this.#startedAt = startedAt;
+    this.#opts = opts;
+    res.once('close', this.#onClientClose);
+  }
+
+  dispatch(): void {
+    this.#attempts++;
+    try {
+      this.#forwarder.dispatch(this.#opts, this);
+    } catch (err) {
+      this.onError(err as Error);
+    }
+  }
+
+  onConnect(abort: (reason?: Error) => void): void {
+    this.#abort = abort;
+    if (this.#clientGone) abort();
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void, statusText: string): boolean {
+    // 1xx other than 101 (e.g. 103 Early Hints) are not relayed; the final response follows.
+    if (statusCode < 200) return true;
+    this.#status = statusCode;
+    this.#resume = resume;
+    const headers = rewriteResponseHead(rawHeaders, this.#forwarder.viaEntry);
+    const res = this.#res;
+    if (statusText) res.writeHead(statusCode, statusText, headers);
+    else res.writeHead(statusCode, headers);
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    const res = this.#res;
+    if (res.write(chunk)) return true;
+    res.once('drain', this.#onDrain);
+    return false;
+  }
+
+  onComplete(): void {
+    this.#done = true;
+    this.#res.end();
+    this.#forwarder.observer.finished(this.#req, this.#status, this.#startedAt, this.#target);
+  }
+
+  onError(err: Error): void {
+    if (this.#done) return;
+    const res = this.#res;
+    if (this.#clientGone) {
+      // The client left; nobody is waiting for an answer. Not an upstream failure.
+      this.#done = true;
+      this.#forwarder.observer.finished(this.#req, 499, this.#startedAt, this.#target);
+      return;
+    }
+    const kind = upstreamErrorKind(err);
+    if (!res.headersSent && this.#retryable(kind)) {
+      this.#abort = null;
+      this.dispatch();
+      return;
+    }
+    this.#done = true;
+    this.#forwarder.observer.upstreamError(kind, err, this.#target);
+    if (res.headersSent) {
+      res.destroy(err);
+      this.#forwarder.observer.finished(this.#req, this.#status, this.#startedAt, this.#target);
+      return;
+    }
+    const error = new UpstreamError(kind, this.#target.environment, this.#target.origin, { cause: err });
+    this.#forwarder.observer.reply(this.#req, res, error, this.#startedAt, this.#target);
+  }
+
+  onUpgrade(): void {
+    // Plain requests never ask for an upgrade; undici refuses a 101 to them before we get here.
+  }
+
+  #retryable(kind: UpstreamErrorKind): boolean {
+    if (this.#attempts > 1 || (kind !== 'refused' && kind !== 'reset')) return false;
+    if (!IDEMPOTENT.has(this.#opts.method)) return false;
+    return this.#opts.body === null || !this.#req.readableDidRead;
+  }
+
+  #onDrain = (): void => {
+    this.#resume?.();
+  };
+
+  #onClientClose = (): void => {
+    if (this.#done) return;
+    this.#clientGone = true;
+    this.#abort?.();
+  };
+}

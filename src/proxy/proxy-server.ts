@@ -1,0 +1,273 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { performance } from 'node:perf_hooks';
+import type { RouteTable } from '../routing/route-table.js';
+import { normalizeHost } from '../routing/host.js';
+import {
+  BadRequestError,
+  LoopDetectedError,
+  MethodNotAllowedError,
+  NoRouteError,
+  TooManyHeadersError,
+  UpgradeNotSupportedError,
+  type ProxyError,
+} from './errors.js';
+import { Forwarder, type ForwardObserver, type ForwardTarget } from './forwarder.js';
+import { rewriteRequestHead, type ForwardingPolicy, type RequestHead } from './request-headers.js';
+import type { UpstreamPools } from './upstream-pools.js';
+import { WebSocketTunnel, detachedResponse } from './websocket-tunnel.js';
+
+/** The live route table: replaced whole when routes change, read once per request. */
+export interface RouteSource<T extends ForwardTarget> {
+  readonly current: RouteTable<T>;
+}
+
+export interface ProxyServerOptions {
+  readonly keepAliveTimeout: number;
+  readonly headersTimeout: number;
+  readonly requestTimeout: number;
+  readonly maxHeaderSize: number;
+}
+
+/**
+ * The public listener: parse (Node's llhttp, strict), route, forward. Everything that can be
+ * decided from the request head is decided before any upstream is contacted — a request that gets
+ * a 400/404/431/508 never reaches one.
+ */
+export class ProxyServer<T extends ForwardTarget> {
+  readonly server: http.Server;
+  readonly #routes: RouteSource<T>;
+  readonly #policy: ForwardingPolicy;
+  readonly #pools: UpstreamPools;
+  readonly #observer: ForwardObserver;
+  readonly #forwarder: Forwarder;
+  #draining = false;
+  #inFlight = 0;
+  #idleWaiters: (() => void)[] = [];
+  /** Upgraded client sockets: the HTTP server no longer tracks them. */
+  readonly #tunnels = new Set<Duplex>();
+
+  constructor(deps: {
+    routes: RouteSource<T>;
+    policy: ForwardingPolicy;
+    pools: UpstreamPools;
+    observer: ForwardObserver;
+    options: ProxyServerOptions;
+  }) {
+    this.#routes = deps.routes;
+    this.#policy = deps.policy;
+    this.#pools = deps.pools;
+    this.#observer = deps.observer;
+    this.#forwarder = new Forwarder({ pools: deps.pools, observer: deps.observer, viaEntry: deps.policy.viaEntry });
+    const o = deps.options;
+    this.server = http.createServer({
+      keepAliveTimeout: o.keepAliveTimeout,
+      headersTimeout: o.headersTimeout,
+      requestTimeout: o.requestTimeout,
+      maxHeaderSize: o.maxHeaderSize,
+      requireHostHeader: true,
+      joinDuplicateHeaders: false,
+    });
+    // Node silently drops fields beyond maxHeadersCount; we want to see them and answer 431.
+    this.server.maxHeadersCount = deps.policy.maxHeadersCount + 1;
+    this.server.on('request', this.#onRequest);
+    this.server.on('checkContinue', this.#onRequest);
+    this.server.on('upgrade', this.#onUpgrade);
+    this.server.on('connect', this.#onConnect);
+  }
+
+  listen(host: string, port: number): Promise<{ host: string; port: number }> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        const address = this.server.address();
+        if (address === null || typeof address === 'string') return reject(new Error('proxy listener has no address'));
+        resolve({ host: address.address, port: address.port });
+      });
+    });
+  }
+
+  /** Requests being answered now (local replies included). */
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  /** From now on every response carries `Connection: close` (clients reconnect elsewhere). */
+  startDraining(): void {
+    this.#draining = true;
+  }
+
+  /**
+   * Stops accepting and closes idle keep-alive connections; resolves when nothing is in flight.
+   * Responses written from now on carry `Connection: close`.
+   */
+  drain(): Promise<void> {
+    this.#draining = true;
+    this.server.close();
+    this.server.closeIdleConnections();
+    return this.#inFlight === 0 ? Promise.resolve() : new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  /** Ends every connection at once (the grace period is over). */
+  closeAllConnections(): void {
+    this.server.closeAllConnections();
+    for (const socket of this.#tunnels) socket.destroy();
+  }
+
+  #onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    const startedAt = performance.now();
+    this.#begin(res);
+    if (this.#draining) res.shouldKeepAlive = false;
+    const head = rewriteRequestHead(req.rawHeaders, req.socket.remoteAddress, this.#policy);
+    const problem = this.#validate(req, head);
+    if (problem !== null) return this.#reject(req, res, problem, startedAt);
+    let path = req.url ?? '/';
+    let host = head.host;
+    if (path.charCodeAt(0) !== 47 /* '/' */) {
+      const target = absoluteTarget(path);
+      if (target === null) return this.#reject(req, res, new BadRequestError(`the request target "${truncate(path)}" is not forwarded`), startedAt);
+      ({ path, host } = target);
+      replaceHost(head, host);
+    }
+    const route = this.#routes.current.lookup(host, path);
+    if (route === undefined) return this.#reject(req, res, noRoute(host, path), startedAt);
+    this.#forwarder.forward(req, res, route, head, path, startedAt);
+  };
+
+  #onUpgrade = (req: IncomingMessage, socket: Duplex, upgradeHead: Buffer): void => {
+    const startedAt = performance.now();
+    const head = rewriteRequestHead(req.rawHeaders, req.socket.remoteAddress, this.#policy);
+    const problem = this.#validate(req, head) ?? validateUpgrade(req, head);
+    let path = req.url ?? '/';
+    let host = head.host;
+    if (problem === null && path.charCodeAt(0) !== 47) {
+      const target = absoluteTarget(path);
+      if (target !== null) {
+        ({ path, host } = target);
+        replaceHost(head, host);
+      }
+    }
+    const route = problem === null ? this.#routes.current.lookup(host, path) : undefined;
+    if (problem !== null || route === undefined || !isWebSocket(head)) {
+      const res = detachedResponse(req, socket);
+      this.#begin(res);
+      if (problem !== null || route === undefined) return this.#reject(req, res, problem ?? noRoute(host, path), startedAt);
+      // Another protocol (h2c, …): never forwarded as an upgrade (HAProxy drops h2c too). A request
+      // without a body is served as the plain request it also is, then the connection closes.
+      return this.#forwarder.forward(req, res, route, head, path, startedAt);
+    }
+    this.#inFlight++;
+    this.#tunnels.add(socket);
+    socket.once('close', () => {
+      this.#tunnels.delete(socket);
+      this.#end();
+    });
+    const tunnel = new WebSocketTunnel({ req, socket, head: upgradeHead, target: route, observer: this.#observer, viaEntry: this.#policy.viaEntry, startedAt });
+    tunnel.open(this.#pools, head, path);
+  };
+
+  #onConnect = (req: IncomingMessage, socket: Duplex): void => {
+    const res = detachedResponse(req, socket);
+    this.#begin(res);
+    res.setHeader('allow', 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS');
+    this.#reject(req, res, new MethodNotAllowedError('CONNECT is not supported: this is a reverse proxy'), performance.now());
+  };
+
+  #validate(req: IncomingMessage, head: RequestHead): ProxyError | null {
+    if (head.tooManyHeaders) return new TooManyHeadersError(req.rawHeaders.length >> 1, this.#policy.maxHeadersCount);
+    if (head.hostCount > 1) return new BadRequestError('the request has more than one Host header');
+    if (head.contentLengthCount > 1) return new BadRequestError('the request has more than one Content-Length header');
+    if (head.chunked && head.contentLength !== undefined) return new BadRequestError('the request has both Content-Length and Transfer-Encoding');
+    if (head.chunked && !isChunkedOnly(req)) return new BadRequestError('only Transfer-Encoding: chunked is accepted');
+    if (head.loop !== undefined) return new LoopDetectedError(head.loop);
+    if (head.upgrade !== undefined && req.method !== 'GET') return new BadRequestError('an upgrade must be requested with GET');
+    return null;
+  }
+
+  #reject(req: IncomingMessage, res: ServerResponse, error: ProxyError, startedAt: number): void {
+    // A body we will not read must not be taken for the next request on this connection.
+    if (req.complete === false && (error.status === 400 || error.status === 431 || error.status === 501)) res.shouldKeepAlive = false;
+    this.#observer.reply(req, res, error, startedAt, undefined);
+  }
+
+  #begin(res: ServerResponse): void {
+    this.#inFlight++;
+    res.once('close', () => this.#end());
+  }
+
+  #end(): void {
+    if (--this.#inFlight === 0 && this.#idleWaiters.length > 0) {
+      const waiters = this.#idleWaiters;
+      this.#idleWaiters = [];
+      for (const w of waiters) w();
+    }
+  }
+}
+
+function noRoute(host: string | undefined, path: string): ProxyError {
+  if (host === undefined || normalizeHost(host) === null) return new BadRequestError(`the Host header "${truncate(host ?? '')}" is not a valid host`);
+  return new NoRouteError(truncate(host), truncate(path));
+}
+
+function isWebSocket(head: RequestHead): boolean {
+  return head.upgrade !== undefined && head.upgrade.trim().toLowerCase() === 'websocket';
+}
+
+/**
+ * Upgrades other than WebSocket are served as plain requests, which the server can do only when no
+ * body follows (Node has stopped parsing the connection). A WebSocket handshake must be complete.
+ */
+function validateUpgrade(req: IncomingMessage, head: RequestHead): ProxyError | null {
+  if (!isWebSocket(head)) return head.hasBody ? new UpgradeNotSupportedError(truncate(head.upgrade ?? '')) : null;
+  const raw = req.rawHeaders;
+  let key = false;
+  let version = false;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    if (name === 'sec-websocket-key') key = raw[i + 1]!.length > 0;
+    else if (name === 'sec-websocket-version') version = raw[i + 1]!.length > 0;
+  }
+  if (!key || !version) return new BadRequestError('a WebSocket handshake needs Sec-WebSocket-Key and Sec-WebSocket-Version');
+  return null;
+}
+
+function isChunkedOnly(req: IncomingMessage): boolean {
+  const raw = req.rawHeaders;
+  let seen = 0;
+  for (let i = 0; i < raw.length; i += 2) {
+    if (raw[i]!.length !== 17 || raw[i]!.toLowerCase() !== 'transfer-encoding') continue;
+    seen++;
+    if (raw[i + 1]!.trim().toLowerCase() !== 'chunked') return false;
+  }
+  return seen === 1;
+}
+
+/**
+ * Absolute-form request target (RFC 9112 §3.2.2): its authority replaces Host for routing, so a
+ * target naming a host we do not serve is a 404 — the authority is never dialled.
+ */
+function absoluteTarget(target: string): { host: string; path: string } | null {
+  const lower = target.slice(0, 8).toLowerCase();
+  const start = lower.startsWith('http://') ? 7 : lower.startsWith('https://') ? 8 : -1;
+  if (start < 0) return null;
+  let end = start;
+  while (end < target.length && target[end] !== '/' && target[end] !== '?') end++;
+  const host = target.slice(start, end);
+  if (host === '' || host.includes('@')) return null;
+  const rest = target.slice(end);
+  return { host, path: rest === '' ? '/' : rest.startsWith('?') ? `/${rest}` : rest };
+}
+
+function replaceHost(head: RequestHead, host: string): void {
+  const h = head.headers;
+  for (let i = 0; i < h.length; i += 2) {
+    if (h[i]!.length === 4 && h[i]!.toLowerCase() === 'host') h[i + 1] = host;
+    else if (h[i] === 'x-forwarded-host' && head.host !== undefined && h[i + 1] === head.host) h[i + 1] = host;
+  }
+  head.host = host;
+}
+
+function truncate(s: string): string {
+  return s.length > 200 ? `${s.slice(0, 200)}…` : s;
+}

@@ -1,0 +1,62 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { Logger } from 'pino';
+import { problemType, sendProblem } from '../http/problem.js';
+import type { ProxyError, UpstreamErrorKind } from './errors.js';
+import type { ForwardObserver, ForwardTarget } from './forwarder.js';
+
+/** The slice of the metrics the request path feeds. */
+export interface RequestMetrics {
+  observeRequest(statusCode: number, seconds: number, environment?: string): void;
+  upstreamError(kind: UpstreamErrorKind): void;
+}
+
+/**
+ * Where every request ends: metrics, the optional access log, and local replies as problem+json.
+ * Nothing here logs above debug per request unless the access log is switched on.
+ */
+export class RequestObserver implements ForwardObserver {
+  readonly #metrics: RequestMetrics;
+  readonly #logger: Logger;
+  readonly #accessLog: boolean;
+
+  constructor(deps: { metrics: RequestMetrics; logger: Logger; accessLog: boolean }) {
+    this.#metrics = deps.metrics;
+    this.#logger = deps.logger;
+    this.#accessLog = deps.accessLog;
+  }
+
+  finished(req: IncomingMessage, status: number, startedAt: number, target: ForwardTarget | undefined): void {
+    const seconds = (performance.now() - startedAt) / 1000;
+    this.#metrics.observeRequest(status, seconds, target?.environment);
+    if (this.#accessLog) {
+      this.#logger.info({ method: req.method, url: req.url, host: req.headers.host, status, ms: Math.round(seconds * 1e4) / 10, environment: target?.environment }, 'request');
+    }
+  }
+
+  upstreamError(kind: UpstreamErrorKind, err: unknown, target: ForwardTarget): void {
+    this.#metrics.upstreamError(kind);
+    if (this.#logger.isLevelEnabled('debug')) {
+      this.#logger.debug({ kind, environment: target.environment, upstream: target.origin, err }, 'upstream request failed');
+    }
+  }
+
+  reply(req: IncomingMessage, res: ServerResponse, error: ProxyError, startedAt: number, target: ForwardTarget | undefined): void {
+    if (!res.headersSent) {
+      sendProblem(res, {
+        type: problemType(error.code),
+        title: error.title,
+        status: error.status,
+        detail: error.message,
+        code: error.code,
+        ...error.extensions(),
+      });
+    } else {
+      res.destroy();
+    }
+    this.finished(req, error.status, startedAt, target);
+    if (this.#logger.isLevelEnabled('debug')) {
+      this.#logger.debug({ code: error.code, status: error.status, method: req.method, url: req.url }, error.message);
+    }
+  }
+}
