@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { checkConfigCommand } from './config/check-command.js';
-import { ConfigError } from './config/load.js';
+import { ConfigError } from './config/problems.js';
 import { serve } from './main.js';
 import { statusCommand } from './status-command.js';
 
