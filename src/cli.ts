@@ -68,7 +68,7 @@ async function runServe(args: readonly string[], env: NodeJS.ProcessEnv): Promis
     return null; // keeps running until a signal
   } catch (err) {
     if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
+      process.stderr.write(`wakegate: ${err.message}\n`);
       return 1;
     }
     const e = err as NodeJS.ErrnoException;

@@ -55,8 +55,8 @@ export async function startWakegateProcess(config: Record<string, unknown>, maxL
   const child = spawn(process.execPath, [CLI, 'serve', '--config', file], { cwd: ROOT, env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const killer = setTimeout(() => child.kill('SIGKILL'), maxLifeMs);
   const exited = new Promise<number | string>((resolve) => {
     child.on('exit', (code, signal) => {
@@ -69,11 +69,11 @@ export async function startWakegateProcess(config: Record<string, unknown>, maxL
       for (const line of stdout.split('\n')) {
         if (!line.includes('wakegate is serving')) continue;
         const parsed = JSON.parse(line) as { proxy: string; admin: string };
-        child.stdout!.off('data', check);
+        child.stdout.off('data', check);
         return resolve(parsed);
       }
     };
-    child.stdout!.on('data', check);
+    child.stdout.on('data', check);
     void exited.then((code) => reject(new Error(`wakegate exited (${code}) before serving:\n${stdout}\n${stderr}`)));
   });
   return {

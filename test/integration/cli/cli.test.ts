@@ -27,7 +27,8 @@ describe('wakegate command line', () => {
 
   it('runs as `npx wakegate serve --config FILE`', async () => {
     const file = writeConfig({ listen: '127.0.0.1:0', admin: { listen: '127.0.0.1:0' }, environments: [{ name: 'app', hosts: ['app.test'], upstream: upstream.origin }] });
-    const child = spawn('npx', ['--no-install', 'wakegate', 'serve', '--config', file], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group: npm exec does not pass SIGTERM on to the command it runs.
+    const child = spawn('npx', ['--no-install', 'wakegate', 'serve', '--config', file], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let out = '';
     const serving = await new Promise<boolean>((resolve) => {
       const timer = setTimeout(() => resolve(false), 15_000);
@@ -40,7 +41,7 @@ describe('wakegate command line', () => {
       });
     });
     const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-    child.kill('SIGTERM');
+    process.kill(-child.pid!, 'SIGTERM');
     await exited;
     expect(serving).toBe(true);
   });

@@ -1,5 +1,6 @@
 import http from 'node:http';
-import net, { type AddressInfo } from 'node:net';
+import type net from 'node:net';
+import { type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { eventually } from '../../helpers/http-client.js';
@@ -29,7 +30,7 @@ beforeAll(async () => {
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      ws.on('message', (data, isBinary) => ws.send(isBinary ? data : `echo:${data.toString()}`));
+      ws.on('message', (data, isBinary) => ws.send(isBinary ? data : `echo:${(data as Buffer).toString()}`));
       if (req.url === '/server-closes') setTimeout(() => ws.close(1000, 'bye'), 20);
     });
   });
@@ -57,7 +58,7 @@ describe('WebSocket tunnelling', () => {
       ws.once('error', reject);
     });
     const replies: string[] = [];
-    ws.on('message', (d) => replies.push(d.toString()));
+    ws.on('message', (d: Buffer) => replies.push(d.toString()));
     ws.send('one');
     ws.send('two');
     await eventually(() => replies.length === 2, 3_000, 'two echoes');

@@ -1,0 +1,55 @@
+import type { Server } from 'node:http';
+import type { Logger } from 'pino';
+import type { EnvironmentPhase, Metrics } from '../observability/metrics.js';
+
+/** What `/readyz` reports. Both are cheap reads of in-memory state. */
+export interface AdminHealth {
+  /** true once the first provider sync is done */
+  isSynced(): boolean;
+  /** true after SIGTERM */
+  isDraining(): boolean;
+}
+
+/** One environment as `GET /api/v1/environments` shows it (and `wakegate status --json` prints it). */
+export interface EnvironmentView {
+  id: string;
+  phase: EnvironmentPhase;
+  kind: 'static' | 'local' | 'kubernetes';
+  hosts: string[];
+  upstream: string;
+  /** RFC 3339 */
+  lastActivity: string | null;
+  /** RFC 3339; null when the environment never sleeps or is not awake */
+  sleepsAt: string | null;
+  awakeBecause: string | null;
+  inFlight: number;
+  requests: number;
+  [more: string]: unknown;
+}
+
+/** Read side of the environments, answered from the latest snapshot: no I/O. */
+export interface EnvironmentsSource {
+  list(): EnvironmentView[];
+  get(id: string): EnvironmentView | undefined;
+}
+
+export interface AdminServerDeps {
+  readonly logger: Logger;
+  /** Only `render()` is used: the admin server exposes metrics, it does not record any. */
+  readonly metrics: Pick<Metrics, 'render'>;
+  readonly health: AdminHealth;
+  readonly environments: EnvironmentsSource;
+  /** `admin.token`, empty when none is configured; see `authorizeWrite`. Never written anywhere. */
+  readonly token: string;
+}
+
+export interface AdminServer {
+  readonly server: Server;
+  /** Resolves with the bound address (port 0 picks a free port). */
+  listen(host: string, port: number): Promise<{ host: string; port: number }>;
+  /**
+   * Stops accepting, closes idle keep-alive connections at once and the others as soon as their
+   * current response is done; resolves when every connection is closed.
+   */
+  close(): Promise<void>;
+}
