@@ -4,9 +4,9 @@ import type { Logger } from 'pino';
 export interface Drainable {
   /** From now on responses carry `Connection: close`. */
   startDraining(): void;
-  /** Stop accepting, close idle connections; resolves when nothing is in flight. */
+  /** Stop accepting, close idle connections; resolves when every client connection has closed. */
   drain(): Promise<void>;
-  readonly inFlight: number;
+  readonly openConnections: number;
   /** Ends every remaining connection at once. */
   closeAllConnections(): void;
 }
@@ -52,7 +52,7 @@ export class GracefulShutdown {
   signal(name: string): void {
     const { logger, exit } = this.#deps;
     if (this.#started) {
-      logger.warn({ signal: name, inFlight: this.#deps.proxy.inFlight }, 'second signal: exiting now');
+      logger.warn({ signal: name, openConnections: this.#deps.proxy.openConnections }, 'second signal: exiting now');
       exit(1);
       return;
     }
@@ -75,7 +75,7 @@ export class GracefulShutdown {
     const drained = proxy.drain().then(() => true);
     const inTime = await Promise.race([drained, this.#sleep(this.#deps.grace).then(() => false)]);
     if (!inTime) {
-      logger.warn({ inFlight: proxy.inFlight, graceMs: this.#deps.grace }, 'grace period over: closing remaining connections');
+      logger.warn({ openConnections: proxy.openConnections, graceMs: this.#deps.grace }, 'grace period over: closing remaining connections');
       proxy.closeAllConnections();
     }
     for (const close of closers) await close();

@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Dispatcher } from 'undici';
+import { bindToClient, unbindFromClient, type ClientBound } from './client-connections.js';
 import { UpstreamError, upstreamErrorKind, type ProxyError, type UpstreamErrorKind } from './errors.js';
 import type { RequestHead } from './request-headers.js';
 import { rewriteResponseHead } from './response-headers.js';
@@ -77,16 +79,26 @@ export class Forwarder {
   }
 }
 
-class ForwardHandler implements Dispatcher.DispatchHandler {
+class ForwardHandler implements Dispatcher.DispatchHandler, ClientBound {
   readonly #forwarder: Forwarder;
   readonly #req: IncomingMessage;
   readonly #res: ServerResponse;
+  /** Captured at once: Node clears `req.socket` when a request with a body has been read. */
+  readonly #socket: Socket;
   readonly #target: ForwardTarget;
   readonly #startedAt: number;
   readonly #opts: Dispatcher.DispatchOptions;
   #abort: ((reason?: Error) => void) | null = null;
   #resume: (() => void) | null = null;
   #status = 0;
+  /** Content-Length of the response, or -1. */
+  #contentLength = -1;
+  /**
+   * A response body that arrived whole in one chunk waits here for `onComplete`, so head and body
+   * leave in one `res.end()` — no separate write, no cork-until-next-tick. Anything streamed (no
+   * length, or more than one chunk) is written as it comes.
+   */
+  #held: Buffer | null = null;
   #attempts = 0;
   #done = false;
   #clientGone = false;
@@ -98,7 +110,8 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
     this.#target = target;
     this.#startedAt = startedAt;
     this.#opts = opts;
-    res.once('close', this.#onClientClose);
+    this.#socket = req.socket;
+    bindToClient(this.#socket, this);
   }
 
   dispatch(): void {
@@ -120,15 +133,24 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
     if (statusCode < 200) return true;
     this.#status = statusCode;
     this.#resume = resume;
-    const headers = rewriteResponseHead(rawHeaders, this.#forwarder.viaEntry);
+    const head = rewriteResponseHead(rawHeaders, this.#forwarder.viaEntry);
+    this.#contentLength = head.contentLength;
     const res = this.#res;
-    if (statusText) res.writeHead(statusCode, statusText, headers);
-    else res.writeHead(statusCode, headers);
+    if (statusText) res.writeHead(statusCode, statusText, head.headers);
+    else res.writeHead(statusCode, head.headers);
     return true;
   }
 
   onData(chunk: Buffer): boolean {
+    if (this.#held === null && chunk.length === this.#contentLength) {
+      this.#held = chunk;
+      return true;
+    }
     const res = this.#res;
+    if (this.#held !== null) {
+      res.write(this.#held);
+      this.#held = null;
+    }
     if (res.write(chunk)) return true;
     res.once('drain', this.#onDrain);
     return false;
@@ -136,13 +158,21 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
 
   onComplete(): void {
     this.#done = true;
-    this.#res.end();
+    unbindFromClient(this.#socket, this);
+    const held = this.#held;
+    if (held !== null) {
+      this.#held = null;
+      this.#res.end(held);
+    } else {
+      this.#res.end();
+    }
     this.#forwarder.observer.finished(this.#req, this.#status, this.#startedAt, this.#target);
   }
 
   onError(err: Error): void {
     if (this.#done) return;
     const res = this.#res;
+    this.#held = null;
     if (this.#clientGone) {
       // The client left; nobody is waiting for an answer. Not an upstream failure.
       this.#done = true;
@@ -156,6 +186,7 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
       return;
     }
     this.#done = true;
+    unbindFromClient(this.#socket, this);
     this.#forwarder.observer.upstreamError(kind, err, this.#target);
     if (res.headersSent) {
       res.destroy(err);
@@ -180,9 +211,9 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
     this.#resume?.();
   };
 
-  #onClientClose = (): void => {
+  clientClosed(): void {
     if (this.#done) return;
     this.#clientGone = true;
     this.#abort?.();
-  };
+  }
 }

@@ -1,4 +1,5 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import type { RouteTable } from '../routing/route-table.js';
@@ -12,6 +13,7 @@ import {
   UpgradeNotSupportedError,
   type ProxyError,
 } from './errors.js';
+import { watchClientConnection } from './client-connections.js';
 import { Forwarder, type ForwardObserver, type ForwardTarget } from './forwarder.js';
 import { rewriteRequestHead, type ForwardingPolicy, type RequestHead } from './request-headers.js';
 import type { UpstreamPools } from './upstream-pools.js';
@@ -42,8 +44,9 @@ export class ProxyServer<T extends ForwardTarget> {
   readonly #observer: ForwardObserver;
   readonly #forwarder: Forwarder;
   #draining = false;
-  #inFlight = 0;
-  #idleWaiters: (() => void)[] = [];
+  /** Client connections open now, upgraded ones included. */
+  #connections = 0;
+  #closed: Promise<void> | null = null;
   /** Upgraded client sockets: the HTTP server no longer tracks them. */
   readonly #tunnels = new Set<Duplex>();
 
@@ -65,6 +68,9 @@ export class ProxyServer<T extends ForwardTarget> {
       headersTimeout: o.headersTimeout,
       requestTimeout: o.requestTimeout,
       maxHeaderSize: o.maxHeaderSize,
+      // How often Node checks headersTimeout and requestTimeout (default 30 s): a slow-header client
+      // is cut within a second of its deadline, not up to 30 s later.
+      connectionsCheckingInterval: 1_000,
       requireHostHeader: true,
       joinDuplicateHeaders: false,
     });
@@ -74,6 +80,11 @@ export class ProxyServer<T extends ForwardTarget> {
     this.server.on('checkContinue', this.#onRequest);
     this.server.on('upgrade', this.#onUpgrade);
     this.server.on('connect', this.#onConnect);
+    this.server.on('connection', (socket: Socket) => {
+      this.#connections++;
+      socket.once('close', () => this.#connections--);
+      watchClientConnection(socket);
+    });
   }
 
   listen(host: string, port: number): Promise<{ host: string; port: number }> {
@@ -88,9 +99,9 @@ export class ProxyServer<T extends ForwardTarget> {
     });
   }
 
-  /** Requests being answered now (local replies included). */
-  get inFlight(): number {
-    return this.#inFlight;
+  /** Client connections still open (each in-flight request holds one). */
+  get openConnections(): number {
+    return this.#connections;
   }
 
   /** From now on every response carries `Connection: close` (clients reconnect elsewhere). */
@@ -99,14 +110,15 @@ export class ProxyServer<T extends ForwardTarget> {
   }
 
   /**
-   * Stops accepting and closes idle keep-alive connections; resolves when nothing is in flight.
-   * Responses written from now on carry `Connection: close`.
+   * Stops accepting and closes idle keep-alive connections; resolves when every client connection
+   * has closed — each in-flight request (or tunnel) holds its connection open, and while draining
+   * every response carries `Connection: close`, so a connection closes once its last answer is out.
    */
   drain(): Promise<void> {
     this.#draining = true;
-    this.server.close();
+    this.#closed ??= new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeIdleConnections();
-    return this.#inFlight === 0 ? Promise.resolve() : new Promise((resolve) => this.#idleWaiters.push(resolve));
+    return this.#closed;
   }
 
   /** Ends every connection at once (the grace period is over). */
@@ -117,7 +129,6 @@ export class ProxyServer<T extends ForwardTarget> {
 
   #onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     const startedAt = performance.now();
-    this.#begin(res);
     if (this.#draining) res.shouldKeepAlive = false;
     const head = rewriteRequestHead(req.rawHeaders, req.socket.remoteAddress, this.#policy);
     const problem = this.#validate(req, head);
@@ -151,25 +162,19 @@ export class ProxyServer<T extends ForwardTarget> {
     const route = problem === null ? this.#routes.current.lookup(host, path) : undefined;
     if (problem !== null || route === undefined || !isWebSocket(head)) {
       const res = detachedResponse(req, socket);
-      this.#begin(res);
       if (problem !== null || route === undefined) return this.#reject(req, res, problem ?? noRoute(host, path), startedAt);
       // Another protocol (h2c, …): never forwarded as an upgrade (HAProxy drops h2c too). A request
       // without a body is served as the plain request it also is, then the connection closes.
       return this.#forwarder.forward(req, res, route, head, path, startedAt);
     }
-    this.#inFlight++;
     this.#tunnels.add(socket);
-    socket.once('close', () => {
-      this.#tunnels.delete(socket);
-      this.#end();
-    });
+    socket.once('close', () => this.#tunnels.delete(socket));
     const tunnel = new WebSocketTunnel({ req, socket, head: upgradeHead, target: route, observer: this.#observer, viaEntry: this.#policy.viaEntry, startedAt });
     tunnel.open(this.#pools, head, path);
   };
 
   #onConnect = (req: IncomingMessage, socket: Duplex): void => {
     const res = detachedResponse(req, socket);
-    this.#begin(res);
     res.setHeader('allow', 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS');
     this.#reject(req, res, new MethodNotAllowedError('CONNECT is not supported: this is a reverse proxy'), performance.now());
   };
@@ -191,18 +196,6 @@ export class ProxyServer<T extends ForwardTarget> {
     this.#observer.reply(req, res, error, startedAt, undefined);
   }
 
-  #begin(res: ServerResponse): void {
-    this.#inFlight++;
-    res.once('close', () => this.#end());
-  }
-
-  #end(): void {
-    if (--this.#inFlight === 0 && this.#idleWaiters.length > 0) {
-      const waiters = this.#idleWaiters;
-      this.#idleWaiters = [];
-      for (const w of waiters) w();
-    }
-  }
 }
 
 function noRoute(host: string | undefined, path: string): ProxyError {

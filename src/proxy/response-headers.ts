@@ -15,10 +15,17 @@ const HOP_BY_HOP = new Set([
   'proxy-authorization',
 ]);
 
-export function rewriteResponseHead(raw: readonly Buffer[], viaEntry: string): string[] {
+export interface ResponseHead {
+  readonly headers: string[];
+  /** The body length the upstream announced, or -1 (chunked, close-delimited, or unclear). */
+  readonly contentLength: number;
+}
+
+export function rewriteResponseHead(raw: readonly Buffer[], viaEntry: string): ResponseHead {
   const out: string[] = [];
   let connection: string | undefined;
   let via: string | undefined;
+  let contentLength = -1;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!.toString('latin1');
     const value = raw[i + 1]!.toString('latin1');
@@ -43,12 +50,25 @@ export function rewriteResponseHead(raw: readonly Buffer[], viaEntry: string): s
           continue;
         }
         break;
+      case 14:
+        // A second Content-Length makes the length unclear: stream it rather than trust either.
+        if (name.toLowerCase() === 'content-length') contentLength = contentLength === -1 ? parseLength(value) : -2;
+        break;
     }
     out.push(name, value);
   }
-  if (connection !== undefined) stripConnectionNamed(out, connection);
+  if (connection !== undefined && connection !== 'keep-alive' && connection !== 'close') stripConnectionNamed(out, connection);
   out.push('via', via === undefined ? viaEntry : `${via}, ${viaEntry}`);
-  return out;
+  return { headers: out, contentLength: contentLength < 0 ? -1 : contentLength };
+}
+
+function parseLength(value: string): number {
+  if (value.length === 0 || value.length > 15) return -1;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 48 || c > 57) return -1;
+  }
+  return Number(value);
 }
 
 /** The 101 answer to a WebSocket handshake keeps `Connection` and `Upgrade`: they are the point. */

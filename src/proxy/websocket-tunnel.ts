@@ -102,7 +102,7 @@ export class WebSocketTunnel implements Dispatcher.DispatchHandler {
     if (statusCode < 200) return true;
     this.#status = statusCode;
     const res = (this.#res = detachedResponse(this.#req, this.#socket));
-    const headers = rewriteResponseHead(rawHeaders, this.#viaEntry);
+    const { headers } = rewriteResponseHead(rawHeaders, this.#viaEntry);
     if (statusText) res.writeHead(statusCode, statusText, headers);
     else res.writeHead(statusCode, headers);
     res.on('drain', resume);
