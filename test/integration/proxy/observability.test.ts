@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { send } from '../../helpers/http-client.js';
 import { TestUpstream } from '../../helpers/upstream.js';
-import { startWakegate, type StartedWakegate } from '../../helpers/wakegate.js';
+import { startWakegate } from '../../helpers/wakegate.js';
 
 let upstream: TestUpstream;
 
