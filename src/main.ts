@@ -37,6 +37,11 @@ export async function serve(options: ServeOptions): Promise<Running> {
   const { config, notes, source } = loadConfig({ file: options.configFile, env: options.env });
   const logger = createLogger({ level: config.log.level, ...(options.logDestination ? { destination: options.logDestination } : {}) });
   for (const note of notes) logger.warn(note);
+  for (const env of config.environments) {
+    if (env.command !== null) {
+      logger.warn({ environment: env.name }, 'environment has a command, but this version has no local provider to start it: it is forwarded as a static environment');
+    }
+  }
 
   const metrics = new Metrics({ perEnvironment: config.metrics.perEnvironment, heldRequestsLimit: config.wake.maxHeldTotal });
   const environments = new StaticEnvironments(config.environments);
