@@ -22,6 +22,17 @@ export const CONFIG_FILE_VARIABLE = 'WAKEGATE_CONFIG';
  */
 export const NON_CONFIG_VARIABLES: ReadonlySet<string> = new Set([CONFIG_FILE_VARIABLE, 'WAKEGATE_ADMIN_URL']);
 
+/**
+ * Kubernetes injects service-link variables for every Service in the pod's namespace; a Service named
+ * `wakegate` yields `WAKEGATE_SERVICE_HOST`, `WAKEGATE_SERVICE_PORT[_NAME]`, `WAKEGATE_PORT` and
+ * `WAKEGATE_PORT_<n>_<PROTO>[_PROTO|_PORT|_ADDR]`. They are not config and must not stop the pod.
+ */
+const SERVICE_LINK = /^WAKEGATE_(SERVICE_HOST|SERVICE_PORT(_[A-Z0-9_]+)?|PORT(_\d+_(TCP|UDP|SCTP)(_(PROTO|PORT|ADDR))?)?)$/;
+
+export function isServiceLinkVariable(name: string): boolean {
+  return SERVICE_LINK.test(name);
+}
+
 export interface EnvVariable {
   readonly name: string;
   readonly path: readonly string[];
@@ -74,7 +85,7 @@ export function readEnvOverrides(env: Readonly<Record<string, string | undefined
   const problems: ConfigProblem[] = [];
   for (const name of Object.keys(env).sort()) {
     const raw = env[name];
-    if (!name.startsWith(PREFIX) || NON_CONFIG_VARIABLES.has(name) || raw === undefined) continue;
+    if (!name.startsWith(PREFIX) || NON_CONFIG_VARIABLES.has(name) || raw === undefined || isServiceLinkVariable(name)) continue;
     const variable = BY_NAME.get(name);
     if (variable === undefined) {
       const guess = closestMatch(name, [...BY_NAME.keys(), ...NON_CONFIG_VARIABLES]);

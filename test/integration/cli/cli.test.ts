@@ -31,7 +31,7 @@ describe('wakegate command line', () => {
     const child = spawn('npx', ['--no-install', 'wakegate', 'serve', '--config', file], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let out = '';
     const serving = await new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), 15_000);
+      const timer = setTimeout(() => resolve(false), 40_000);
       child.stdout.on('data', (d: Buffer) => {
         out += d.toString();
         if (out.includes('wakegate is serving')) {
@@ -44,7 +44,7 @@ describe('wakegate command line', () => {
     process.kill(-child.pid!, 'SIGTERM');
     await exited;
     expect(serving).toBe(true);
-  });
+  }, 60_000);
 
   it('lists every problem of a bad config, one per line, and exits 1 without a stack trace', async () => {
     const file = writeConfig({ listen: 'nowhere', wake: { timeout: '2 minutes' }, sleeep: { idleAfter: '5m' } });

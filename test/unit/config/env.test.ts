@@ -94,6 +94,22 @@ describe('WAKEGATE_* variables', () => {
     expect(readEnvOverrides({ WAKEGATE_CONFIG: 'x.yaml', WAKEGATE_ADMIN_URL: 'http://h:1', PATH: '/bin', WAKEGATE: 'x' })).toEqual({ overrides: [], problems: [] });
   });
 
+  it('leave the service-link variables Kubernetes injects for a Service named wakegate alone', () => {
+    const links = {
+      WAKEGATE_SERVICE_HOST: '10.0.0.7',
+      WAKEGATE_SERVICE_PORT: '80',
+      WAKEGATE_SERVICE_PORT_HTTP: '80',
+      WAKEGATE_PORT: 'tcp://10.0.0.7:80',
+      WAKEGATE_PORT_80_TCP: 'tcp://10.0.0.7:80',
+      WAKEGATE_PORT_80_TCP_PROTO: 'tcp',
+      WAKEGATE_PORT_80_TCP_PORT: '80',
+      WAKEGATE_PORT_80_TCP_ADDR: '10.0.0.7',
+    };
+    expect(readEnvOverrides(links)).toEqual({ overrides: [], problems: [] });
+    // A near miss of a real key is still an error.
+    expect(problemsOf({ WAKEGATE_PORTS: '1' })).toHaveLength(1);
+  });
+
   it('name the variable in problems with its value as given', () => {
     expect(
       problemsOf({

@@ -1,0 +1,106 @@
+/**
+ * Command-line flags of `npm run bench` (`tsx bench/run.ts`). Defaults are the full run; `--quick` is
+ * the development run (≈ 1 minute); an explicit flag always wins over `--quick`.
+ */
+import { PEER_ORDER, type PeerName } from './peers.js';
+
+export type Scenario = 'a' | 'b' | 'c';
+
+export const DEFAULT_WAKEGATE_ENTRY = 'dist/cli.js';
+
+export interface RunOptions {
+  readonly quick: boolean;
+  readonly only: readonly Scenario[];
+  readonly peers: readonly PeerName[];
+  /** (a) rounds, seconds per measured run, seconds of warm-up per run (also used by (b)). */
+  readonly rounds: number;
+  readonly durationSeconds: number;
+  readonly warmupSeconds: number;
+  /** (b) rounds and seconds per measured run. */
+  readonly latencyRounds: number;
+  readonly latencyDurationSeconds: number;
+  /** (c) table sizes, lookups per timed loop, timed loops per kind. */
+  readonly routeSizes: readonly number[];
+  readonly lookupIterations: number;
+  readonly lookupRepeats: number;
+  /** Write bench/results/*.json and the README table. */
+  readonly save: boolean;
+  /** wakegate's CLI, relative to the repository root; a `.ts` entry runs under tsx (development only). */
+  readonly wakegateEntry: string;
+}
+
+export const USAGE = `usage: npm run bench -- [flags]      (or: npx tsx bench/run.ts [flags])
+
+  --quick                 short development run: 1 round, 2 s runs, 1 s warm-ups
+  --only a,b,c            scenarios to run (a throughput, b latency at 1 000 req/s, c route lookup)
+  --peers LIST            paths for (a)/(b), comma-separated, from: ${PEER_ORDER.join(', ')}
+  --rounds N              (a) alternation rounds (default 3)
+  --duration S            (a) seconds per measured run (default 6)
+  --warmup S              (a)/(b) warm-up seconds before each run (default 2)
+  --latency-rounds N      (b) alternation rounds (default 3)
+  --latency-duration S    (b) seconds per measured run (default 10)
+  --route-sizes LIST      (c) table sizes (default 10,1000,10000)
+  --wakegate-entry FILE   wakegate CLI to run (default dist/cli.js); a .ts file runs under tsx,
+                          for development only (the loader adds overhead)
+  --no-save               print only; do not write bench/results/ or bench/README.md
+  --help                  this text`;
+
+export function parseArgs(argv: readonly string[]): RunOptions | { help: true } | { error: string } {
+  const flags = new Map<string, string>();
+  const booleans = new Set<string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (!arg.startsWith('--')) return { error: `unexpected argument ${JSON.stringify(arg)}` };
+    const [name, inline] = arg.slice(2).split('=', 2) as [string, string | undefined];
+    if (['quick', 'no-save', 'help'].includes(name)) {
+      booleans.add(name);
+    } else {
+      const value = inline ?? argv[++i];
+      if (value === undefined) return { error: `--${name} needs a value` };
+      flags.set(name, value);
+    }
+  }
+  if (booleans.has('help')) return { help: true };
+  const known = ['only', 'peers', 'rounds', 'duration', 'warmup', 'latency-rounds', 'latency-duration', 'route-sizes', 'wakegate-entry'];
+  const unknown = [...flags.keys()].filter((name) => !known.includes(name));
+  if (unknown.length > 0) return { error: `unknown flag --${unknown[0]}` };
+
+  const quick = booleans.has('quick');
+  const errors: string[] = [];
+  const int = (name: string, fallback: number, min: number): number => {
+    const raw = flags.get(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min) errors.push(`--${name} must be an integer ≥ ${min}, got ${raw}`);
+    return value;
+  };
+  const list = (name: string, fallback: readonly string[], allowed: readonly string[] | null): string[] => {
+    const raw = flags.get(name);
+    if (raw === undefined) return [...fallback];
+    const items = raw.split(',').map((item) => item.trim()).filter(Boolean);
+    const bad = allowed === null ? [] : items.filter((item) => !allowed.includes(item));
+    if (bad.length > 0 || items.length === 0) errors.push(`--${name}: expected some of ${allowed?.join(', ') ?? 'values'}, got ${raw}`);
+    return items;
+  };
+
+  const only = list('only', ['a', 'b', 'c'], ['a', 'b', 'c']) as Scenario[];
+  const peers = list('peers', PEER_ORDER, PEER_ORDER) as PeerName[];
+  const routeSizes = list('route-sizes', ['10', '1000', '10000'], null).map(Number);
+  if (routeSizes.some((size) => !Number.isInteger(size) || size < 2)) errors.push('--route-sizes: integers ≥ 2');
+  const options: RunOptions = {
+    quick,
+    only,
+    peers,
+    rounds: int('rounds', quick ? 1 : 3, 1),
+    durationSeconds: int('duration', quick ? 2 : 6, 1),
+    warmupSeconds: int('warmup', quick ? 1 : 2, 0),
+    latencyRounds: int('latency-rounds', quick ? 1 : 3, 1),
+    latencyDurationSeconds: int('latency-duration', quick ? 2 : 10, 1),
+    routeSizes,
+    lookupIterations: quick ? 100_000 : 300_000,
+    lookupRepeats: quick ? 3 : 7,
+    save: !booleans.has('no-save'),
+    wakegateEntry: flags.get('wakegate-entry') ?? DEFAULT_WAKEGATE_ENTRY,
+  };
+  return errors.length > 0 ? { error: errors.join('\n') } : options;
+}

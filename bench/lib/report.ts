@@ -1,0 +1,174 @@
+/**
+ * Turns a results document into the summary printed at the end of a run and into the section of
+ * bench/README.md between the results markers (the same markdown), and writes the JSON files.
+ * Everything shown is computed from the document alone, so `latest.json` can always regenerate it.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { PEER_ORDER } from './peers.js';
+import { fmtDelta, fmtInt, fmtMs, fmtRatio, table } from './format.js';
+import type { BenchResults } from './results.js';
+
+export const README_START = '<!-- bench:results:start -->';
+export const README_END = '<!-- bench:results:end -->';
+
+export function renderMarkdown(results: BenchResults): string {
+  const sections = [header(results), throughputSection(results), latencySection(results), routeSection(results), targetsSection(results), problemsSection(results)];
+  return sections.filter((section) => section !== '').join('\n\n');
+}
+
+function header(results: BenchResults): string {
+  const { machine, options } = results;
+  const tools = Object.entries(results.tools)
+    .filter(([name]) => name !== 'node')
+    .map(([name, version]) => `${name} ${version}`)
+    .join(', ');
+  const lines = [
+    `Run of ${results.startedAt}${options.quick ? ' — **quick run (`--quick`): indicative only**' : ''}`,
+    '',
+    `- machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.totalMemoryMb} MB, ${machine.platform} ${machine.kernel}; Node ${machine.nodeVersion}; commit ${machine.gitCommit ?? 'unknown'}`,
+    `- load average before / after: ${machine.loadAverageBefore.join(' ')} / ${machine.loadAverageAfter.join(' ')} (other work on the box shows here)`,
+    `- pinning: ${machine.pinning}; upstream: ${results.upstream ?? 'not started'}`,
+    `- tools: ${tools}`,
+  ];
+  return lines.join('\n');
+}
+
+function throughputSection({ throughput }: BenchResults): string {
+  if (throughput === null) return '';
+  const { options, medians, ratios } = throughput;
+  const direct = medians.direct?.requestsPerSecond ?? null;
+  const rows = PEER_ORDER.filter((peer) => medians[peer] !== undefined).map((peer) => {
+    const m = medians[peer];
+    const rps = m?.requestsPerSecond ?? null;
+    return [
+      peer,
+      fmtInt(rps),
+      fmtMs(m?.p50Ms),
+      fmtMs(m?.p99Ms),
+      peer === 'direct' ? '1.00×' : fmtRatio(rps !== null && direct !== null ? rps / direct : null),
+      `${m?.okRuns ?? 0}/${(m?.okRuns ?? 0) + (m?.failedRuns ?? 0)}`,
+    ];
+  });
+  const headline = ['wakegate / nginx', 'wakegate / http-proxy']
+    .map((key) => `${key} = **${fmtRatio(ratios[key])}**`)
+    .join(' · ');
+  return [
+    `### (a) Throughput, closed loop — \`wrk -t1 -c${options.connections}\`, ${options.rounds} alternated round(s) of ${options.durationSeconds} s (+${options.warmupSeconds} s warm-up), medians`,
+    '',
+    table(['path', 'req/s', 'p50 ms', 'p99 ms', 'vs direct', 'ok runs'], rows),
+    '',
+    headline,
+  ].join('\n');
+}
+
+function latencySection({ latency }: BenchResults): string {
+  if (latency === null) return '';
+  const { options, medians, addedOverDirect } = latency;
+  const rate = options.workers * options.ratePerWorker;
+  const rows = PEER_ORDER.filter((peer) => medians[peer] !== undefined).map((peer) => {
+    const m = medians[peer];
+    const added = addedOverDirect[peer];
+    return [
+      peer,
+      fmtInt(m?.requestsPerSecond),
+      fmtMs(m?.p50),
+      fmtMs(m?.p90),
+      fmtMs(m?.p99),
+      peer === 'direct' ? '—' : fmtDelta(added?.p50),
+      peer === 'direct' ? '—' : fmtDelta(added?.p90),
+      peer === 'direct' ? '—' : fmtDelta(added?.p99),
+      `${m?.okRuns ?? 0}/${(m?.okRuns ?? 0) + (m?.failedRuns ?? 0)}`,
+    ];
+  });
+  const client =
+    latency.client === 'hey'
+      ? `\`hey -z ${options.durationSeconds}s -c ${options.workers} -q ${options.ratePerWorker}\` (hey reports in 0.1 ms steps)`
+      : `Node fixed-rate client, ${options.workers} workers × ${options.ratePerWorker} req/s (hey not installed)`;
+  return [
+    `### (b) Latency at a fixed ${fmtInt(rate)} req/s — ${client}, ${options.rounds} alternated round(s), medians, ms`,
+    '',
+    table(['path', 'req/s', 'p50', 'p90', 'p99', '+p50', '+p90', '+p99', 'ok runs'], rows),
+    '',
+    '`+` columns: added over direct (the median of the path minus the median of direct). req/s: the rate reached (hey workers wait for each answer, so a slow path gets less than 1 000).',
+  ].join('\n');
+}
+
+function routeSection({ routeLookup }: BenchResults): string {
+  if (routeLookup === null) return '';
+  const rows = routeLookup.sizes.map((size) => [
+    fmtInt(size.routes),
+    String(size.nsPerLookup.exact),
+    String(size.nsPerLookup.wildcard),
+    String(size.nsPerLookup['wildcard-uncached']),
+    String(size.nsPerLookup.miss),
+    fmtMs(size.buildMs, 1),
+    `${size.memory.baseline.rssMb} / ${size.memory.afterBuild.rssMb} / ${size.memory.afterRandom100k.rssMb}`,
+    `${size.memory.baseline.heapUsedMb} / ${size.memory.afterBuild.heapUsedMb} / ${size.memory.afterRandom50k.heapUsedMb} / ${size.memory.afterRandom100k.heapUsedMb}`,
+    fmtInt(size.memory.afterRandom100k.wildcardCacheEntries),
+  ]);
+  const { options } = routeLookup;
+  return [
+    `### (c) Route lookup — ns per lookup (best of ${options.repeats} × ${fmtInt(options.iterations)} lookups), memory in MB, one fresh process per size${routeLookup.runtime === 'tsx' ? ' (under tsx: +≈40 MB RSS)' : ''}`,
+    '',
+    table(
+      ['routes', 'exact', 'wildcard', 'wildcard uncached', 'miss', 'build ms', 'RSS base / built / +100k random', 'heap base / built / +50k / +100k', 'cache entries'],
+      rows,
+    ),
+    '',
+    '"wildcard uncached" cycles 20 000 hosts through the 10 000-entry wildcard cache (every lookup walks and evicts). ' +
+      'Memory is measured after a full GC; "+50k / +100k random" are after that many lookups of random hosts (half under wildcards, half unknown): ' +
+      'a bounded cache shows the same heap after 50 000 and 100 000.',
+  ].join('\n');
+}
+
+function targetsSection({ targets }: BenchResults): string {
+  if (targets.length === 0) return '';
+  const rows = targets.map((target) => [target.description, target.measured, target.status === 'PASS' ? 'PASS' : target.status === 'FAIL' ? '**FAIL**' : 'N/A']);
+  return ['### Targets', '', table(['target', 'measured', 'result'], rows, ['l', 'l', 'l'])].join('\n');
+}
+
+function problemsSection(results: BenchResults): string {
+  const lines: string[] = [];
+  for (const skip of results.skipped) lines.push(`- skipped ${skip.name}: ${skip.reason}`);
+  for (const failure of results.throughput?.failures ?? []) lines.push(`- failed (a) round ${failure.round} ${failure.peer}: ${failure.reason}`);
+  for (const failure of results.latency?.failures ?? []) lines.push(`- failed (b) round ${failure.round} ${failure.peer}: ${failure.reason}`);
+  for (const short of results.latency?.rateShortfalls ?? []) {
+    lines.push(`- (b) round ${short.round} ${short.peer} reached only ${fmtInt(short.requestsPerSecond)} req/s: its latency is not measured at the intended rate`);
+  }
+  for (const failure of results.routeLookup?.failures ?? []) lines.push(`- failed (c) ${failure.routes} routes: ${failure.reason}`);
+  return lines.length === 0 ? '' : ['### Skipped and failed', '', ...lines].join('\n');
+}
+
+/** Writes `<dir>/<timestamp>.json` and `<dir>/latest.json`; returns the timestamped path. */
+export function writeResults(results: BenchResults, dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  // ISO 8601 without ':' (not allowed in file names everywhere): 2026-11-26T13-51-04Z.
+  const stamp = results.startedAt.replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
+  const file = path.join(dir, `${stamp}.json`);
+  const text = `${JSON.stringify(results, null, 2)}\n`;
+  writeFileSync(file, text);
+  writeFileSync(path.join(dir, 'latest.json'), text);
+  return file;
+}
+
+/**
+ * Replaces what lies between the markers of `readmePath` with `markdown`. Returns false (and writes
+ * nothing) when the file or a marker is missing, so a hand-edited README is never clobbered.
+ */
+export function updateReadme(readmePath: string, markdown: string): boolean {
+  let text: string;
+  try {
+    text = readFileSync(readmePath, 'utf8');
+  } catch {
+    return false;
+  }
+  const start = text.indexOf(README_START);
+  const end = text.indexOf(README_END);
+  if (start < 0 || end < start) return false;
+  const before = text.slice(0, start + README_START.length);
+  const after = text.slice(end);
+  const generated = '\n<!-- Generated by `npm run bench` from bench/results/latest.json; edits here are overwritten. -->\n\n';
+  writeFileSync(readmePath, `${before}${generated}${markdown}\n\n${after}`);
+  return true;
+}

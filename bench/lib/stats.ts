@@ -1,0 +1,25 @@
+/** Small numeric helpers for reports: medians of successful runs only, ratios that tolerate gaps. */
+
+/** Median of the numbers present (nulls are failed or missing runs); null when none is. */
+export function median(values: readonly (number | null)[]): number | null {
+  const present = values.filter((value): value is number => value !== null && Number.isFinite(value)).sort((a, b) => a - b);
+  if (present.length === 0) return null;
+  const middle = Math.floor(present.length / 2);
+  const upper = present[middle] as number;
+  return present.length % 2 === 1 ? upper : ((present[middle - 1] as number) + upper) / 2;
+}
+
+export function ratio(numerator: number | null, denominator: number | null): number | null {
+  if (numerator === null || denominator === null || denominator === 0) return null;
+  return round(numerator / denominator, 3);
+}
+
+export function difference(value: number | null, baseline: number | null, digits = 2): number | null {
+  if (value === null || baseline === null) return null;
+  return round(value - baseline, digits);
+}
+
+export function round(value: number, digits: number): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}
