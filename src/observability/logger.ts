@@ -46,6 +46,9 @@ export function createLogger(options: LoggerOptions): Logger {
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       ...(options.base && { base: { pid: process.pid, hostname: hostname(), ...options.base } }),
     },
-    options.destination ?? pino.destination(1),
+    // Synchronous, as pino's own default: an asynchronous destination registers a flush at exit
+    // that retries forever once stdout is a broken pipe (sonic-boom 4), so a SIGTERM'd process
+    // whose log reader had gone never exited.
+    options.destination ?? pino.destination({ dest: 1, sync: true }),
   );
 }

@@ -2,7 +2,8 @@ import http from 'node:http';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { send } from '../../helpers/http-client.js';
-import { startWakegateProcess } from '../../helpers/process.js';
+import { spawn } from 'node:child_process';
+import { CLI, ROOT, startWakegateProcess, writeConfig } from '../../helpers/process.js';
 import { TestUpstream } from '../../helpers/upstream.js';
 
 let upstream: TestUpstream;
@@ -85,5 +86,20 @@ describe('graceful shutdown of the wakegate process', () => {
     wg.kill('SIGTERM');
     expect(await wg.exited).not.toBe(0);
     expect(Date.now() - at).toBeLessThan(1_000);
+  });
+
+  it('still exits on SIGTERM when whatever read its logs has gone (broken stdout pipe)', async () => {
+    const file = writeConfig({ listen: '127.0.0.1:0', admin: { listen: '127.0.0.1:0' }, environments: environments() });
+    const child = spawn(process.execPath, [CLI, 'serve', '--config', file], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] });
+    process.once('exit', () => child.kill('SIGKILL'));
+    const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    child.stdout.destroy();
+    await new Promise((r) => setTimeout(r, 200));
+    child.kill('SIGTERM');
+    const code = await exited;
+    clearTimeout(killer);
+    expect(code).toBe(0);
   });
 });
