@@ -152,7 +152,8 @@ class ForwardHandler implements Dispatcher.DispatchHandler, ClientBound {
       this.#held = null;
     }
     if (res.write(chunk)) return true;
-    res.once('drain', this.#onDrain);
+    // The slow path: a client that reads slower than the upstream sends. Undici waits for resume().
+    res.once('drain', () => this.#resume?.());
     return false;
   }
 
@@ -197,19 +198,11 @@ class ForwardHandler implements Dispatcher.DispatchHandler, ClientBound {
     this.#forwarder.observer.reply(this.#req, res, error, this.#startedAt, this.#target);
   }
 
-  onUpgrade(): void {
-    // Plain requests never ask for an upgrade; undici refuses a 101 to them before we get here.
-  }
-
   #retryable(kind: UpstreamErrorKind): boolean {
     if (this.#attempts > 1 || (kind !== 'refused' && kind !== 'reset')) return false;
     if (!IDEMPOTENT.has(this.#opts.method)) return false;
     return this.#opts.body === null || !this.#req.readableDidRead;
   }
-
-  #onDrain = (): void => {
-    this.#resume?.();
-  };
 
   clientClosed(): void {
     if (this.#done) return;
