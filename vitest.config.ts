@@ -2,12 +2,19 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     exclude: ['test/browser/**', 'node_modules/**'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
     // Tests open real sockets and processes; two workers keep a 2-core machine responsive.
     maxWorkers: 2,
     minWorkers: 1,
+    projects: [
+      { extends: true, test: { name: 'wakegate', include: ['test/**/*.test.ts'] } },
+      // The proxy suite once more over the other upstream transport, so both stay correct.
+      {
+        extends: true,
+        test: { name: 'undici-transport', include: ['test/integration/proxy/**/*.test.ts'], env: { WAKEGATE_TEST_TRANSPORT: 'undici' } },
+      },
+    ],
   },
 });

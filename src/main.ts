@@ -52,6 +52,7 @@ export async function serve(options: ServeOptions): Promise<Running> {
     keepAliveTimeout: config.forward.upstreamKeepAlive,
     headersTimeout: config.forward.responseHeaderTimeout,
     connectTimeout: Math.min(10_000, config.forward.responseHeaderTimeout),
+    transport: config.forward.transport,
   });
   const policy = forwardingPolicy(config.forward.viaName, trustList(config.forward.trustForwardedFrom), config.server.maxHeadersCount);
   const observer = new RequestObserver({ metrics, logger: logger.child({ component: 'proxy' }), accessLog: config.log.accessLog });
@@ -89,7 +90,7 @@ export async function serve(options: ServeOptions): Promise<Running> {
   if (options.installSignalHandlers) shutdown.install(process);
 
   logger.info(
-    { config: source ?? 'built-in defaults', proxy: address(proxyAddress), admin: address(adminAddress), environments: config.environments.length, routes: routes.current.size },
+    { config: source ?? 'built-in defaults', proxy: address(proxyAddress), admin: address(adminAddress), environments: config.environments.length, routes: routes.current.size, transport: pools.transport },
     'wakegate is serving',
   );
   return { config, logger, proxyAddress, adminAddress, shutdown };

@@ -73,6 +73,7 @@ const forward = section({
   upstreamKeepAlive: duration('positive', { default: '4s', doc: 'Idle upstream connections are closed after this long (keep it below the upstream\'s own keep-alive timeout).' }),
   maxUpstreamPools: integer({ min: 1 }, { default: 1000, doc: 'Most upstream origins with a connection pool; the least recently used pool is closed gracefully.' }),
   viaName: text('an HTTP token (letters, digits and symbols other than separators), such as wakegate or edge-1', viaToken, { default: 'wakegate', doc: 'The name this proxy writes into `Via`; seeing it on an incoming request means a loop (508).' }),
+  transport: choice(['native', 'undici'] as const, { default: 'native', doc: "How requests reach upstreams: native (keep-alive connections parsed by Node's own llhttp; the fastest) or undici (undici pools). WebSocket upgrades always use undici." }),
 });
 
 const server = section({

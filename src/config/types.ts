@@ -75,6 +75,8 @@ export interface ForwardConfig {
   readonly maxUpstreamPools: number;
   /** The token this proxy writes into `Via` and recognises as a loop. */
   readonly viaName: string;
+  /** `native`: our keep-alive pool on Node's llhttp; `undici`: undici pools. Upgrades always use undici. */
+  readonly transport: 'native' | 'undici';
 }
 
 export interface ServerConfig {

@@ -102,9 +102,12 @@ export function upstreamErrorKind(err: unknown): UpstreamErrorKind {
     case 'EPIPE':
     case 'UND_ERR_SOCKET':
     case 'UND_ERR_CLOSED':
+    case 'WAKEGATE_UPSTREAM_CLOSED':
       return 'reset';
     case 'UND_ERR_HEADERS_TIMEOUT':
     case 'UND_ERR_CONNECT_TIMEOUT':
+    case 'WAKEGATE_UPSTREAM_HEADERS_TIMEOUT':
+    case 'WAKEGATE_UPSTREAM_CONNECT_TIMEOUT':
     case 'UND_ERR_BODY_TIMEOUT':
     case 'ETIMEDOUT':
       return 'timeout';

@@ -62,7 +62,7 @@ export class WebSocketTunnel implements Dispatcher.DispatchHandler {
 
   open(pools: UpstreamPools, head: RequestHead, path: string): void {
     try {
-      pools.get(this.#target.origin).dispatch(
+      pools.forUpgrade(this.#target.origin).dispatch(
         {
           origin: this.#target.origin,
           method: this.#req.method ?? 'GET',

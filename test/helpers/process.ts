@@ -63,7 +63,13 @@ export function runCli(args: string[], env: Record<string, string> = {}): Promis
  */
 export async function startWakegateProcess(config: Record<string, unknown>, maxLifeMs = 30_000): Promise<WakegateProcess> {
   assertBuilt();
-  const file = writeConfig({ listen: '127.0.0.1:0', admin: { listen: '127.0.0.1:0' }, ...config });
+  const transport = process.env.WAKEGATE_TEST_TRANSPORT;
+  const file = writeConfig({
+    listen: '127.0.0.1:0',
+    admin: { listen: '127.0.0.1:0' },
+    ...config,
+    ...(transport !== undefined && { forward: { transport, ...(config.forward as object | undefined) } }),
+  });
   const child = track(spawn(process.execPath, [CLI, 'serve', '--config', file], { cwd: ROOT, env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] }));
   let stdout = '';
   let stderr = '';

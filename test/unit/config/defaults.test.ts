@@ -33,6 +33,7 @@ describe('defaults', () => {
         upstreamKeepAlive: 4_000,
         maxUpstreamPools: 1000,
         viaName: 'wakegate',
+        transport: 'native',
       },
       server: { keepAliveTimeout: 65_000, headersTimeout: 66_000, requestTimeout: 300_000, maxHeaderSize: 16_384, maxHeadersCount: 100 },
       log: { level: 'info', accessLog: false },
