@@ -16,6 +16,9 @@ export interface HttpParser {
   close(): void;
   free(): void;
   remove(): void;
+  /** Reads straight from a socket's native stream handle: no JS `data` events, no Buffer per read. */
+  consume(handle: unknown): void;
+  unconsume(): void;
   [slot: number]: unknown;
 }
 
@@ -32,6 +35,7 @@ interface ParserConstructor {
   readonly kOnHeadersComplete: number;
   readonly kOnBody: number;
   readonly kOnMessageComplete: number;
+  readonly kOnExecute: number;
   readonly kLenientNone: number;
 }
 
@@ -49,7 +53,9 @@ function load(): ParserConstructor | null {
       typeof Parser.kOnBody === 'number' &&
       typeof Parser.kOnMessageComplete === 'number' &&
       typeof Parser.prototype.execute === 'function' &&
-      typeof Parser.prototype.finish === 'function';
+      typeof Parser.prototype.finish === 'function' &&
+      typeof Parser.prototype.consume === 'function' &&
+      typeof Parser.kOnExecute === 'number';
     loaded = usable ? Parser : null;
   } catch {
     loaded = null;
@@ -68,6 +74,8 @@ export interface ResponseCallbacks {
   headersComplete(fields: string[] | undefined, statusCode: number, statusMessage: string, upgrade: boolean, keepAlive: boolean): 0 | 1;
   body(chunk: Buffer): void;
   messageComplete(): void;
+  /** After each read the parser consumed: bytes parsed, or the parse error. */
+  executed(result: number | ParserError): void;
 }
 
 /** A strict response parser wired to `callbacks`. */
@@ -90,5 +98,6 @@ export function responseParser(callbacks: ResponseCallbacks): HttpParser {
   ) => callbacks.headersComplete(fields, statusCode, statusMessage, upgrade, keepAlive);
   parser[Parser.kOnBody] = (chunk: Buffer) => callbacks.body(chunk);
   parser[Parser.kOnMessageComplete] = () => callbacks.messageComplete();
+  parser[Parser.kOnExecute] = (result: number | ParserError) => callbacks.executed(result);
   return parser;
 }

@@ -1,7 +1,7 @@
 import net, { type Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
-import { responseParser, type HttpParser } from './llhttp.js';
+import { responseParser, type HttpParser, type ParserError } from './llhttp.js';
 
 /** A failure of the upstream exchange with a stable code (mapped to a status by `upstreamErrorKind`). */
 export class UpstreamExchangeError extends Error {
@@ -91,6 +91,7 @@ export class UpstreamConnection {
   /** The response is complete; the connection is handed back after the current read. */
   #finished = false;
   #paused = false;
+  #consumed = false;
   #error: Error | null = null;
 
   constructor(owner: ConnectionOwner, options: ConnectionOptions) {
@@ -103,14 +104,18 @@ export class UpstreamConnection {
       headersComplete: (fields, statusCode, statusMessage, upgrade, keepAlive) => this.#onHeaders(fields, statusCode, statusMessage, upgrade, keepAlive),
       body: (chunk) => this.#onBody(chunk),
       messageComplete: () => this.#onMessageComplete(),
+      executed: (result) => this.#onExecuted(result),
     });
     const socket = (this.#socket = net.connect({ host: options.host, port: options.port, noDelay: true }));
     socket.setTimeout(options.connectTimeout);
     socket.once('connect', () => {
       this.#connected = true;
       socket.setTimeout(this.#state === 'busy' && !this.#responseStarted ? options.headersTimeout : 0);
+      // From here the parser reads the socket natively (as node:http does); `data` never fires.
+      this.#parser.consume(handleOf(socket));
+      this.#consumed = true;
     });
-    socket.on('data', (data: Buffer) => this.#onData(data));
+    socket.on('data', (data: Buffer) => this.#onExecuted(this.#parser.execute(data)));
     socket.on('end', () => this.#onEnd());
     socket.on('timeout', () => this.#onTimeout());
     socket.on('error', (err) => {
@@ -259,15 +264,14 @@ export class UpstreamConnection {
     exchange.handler.onComplete?.(null);
   }
 
-  #onData(data: Buffer): void {
-    if (this.#exchange === null) {
-      // Bytes on an idle connection belong to no request: the upstream is confused. Never reuse it.
-      this.destroy();
-      return;
-    }
-    const result = this.#parser.execute(data);
+  #onExecuted(result: number | ParserError): void {
     if (typeof result !== 'number') {
       this.#fail(new UpstreamExchangeError(result.code, `invalid response: ${result.reason ?? result.message}`));
+      return;
+    }
+    if (this.#exchange === null) {
+      // Bytes on an idle connection belong to no request: the upstream is confused. Never reuse it.
+      if (result > 0) this.destroy();
       return;
     }
     // Handed back only once the parser is done with this read, never from inside its callbacks.
@@ -278,10 +282,7 @@ export class UpstreamConnection {
     this.#finished = false;
     this.#exchange = null;
     if (this.#keepAlive && this.#requestDone && this.#error === null && this.#state === 'busy') {
-      if (this.#paused) {
-        this.#paused = false;
-        this.#socket.resume();
-      }
+      this.#resume();
       this.#owner.released(this);
     } else {
       this.destroy();
@@ -314,6 +315,7 @@ export class UpstreamConnection {
     if (exchange !== null && !exchange.done) {
       exchange.fail(this.#error ?? new UpstreamExchangeError('WAKEGATE_UPSTREAM_CLOSED', 'the upstream closed the connection before the response was complete'));
     }
+    if (this.#consumed) this.#parser.unconsume();
     this.#parser.close();
     this.#owner.removed(this);
   }
@@ -326,12 +328,19 @@ export class UpstreamConnection {
   #pause(): void {
     if (this.#paused) return;
     this.#paused = true;
-    this.#socket.pause();
+    if (this.#consumed) handleOf(this.#socket).readStop();
+    else this.#socket.pause();
   }
 
   readonly #resume = (): void => {
     if (!this.#paused) return;
     this.#paused = false;
-    this.#socket.resume();
+    if (this.#consumed) handleOf(this.#socket).readStart();
+    else this.#socket.resume();
   };
+}
+
+/** The native stream handle behind a connected socket (what `consume` and read control act on). */
+function handleOf(socket: Socket): { readStart(): number; readStop(): number } {
+  return (socket as unknown as { _handle: { readStart(): number; readStop(): number } })._handle;
 }
