@@ -30,6 +30,7 @@ export interface ParserError extends Error {
 
 interface ParserConstructor {
   new (): HttpParser;
+  readonly prototype: Partial<HttpParser>;
   readonly RESPONSE: number;
   readonly kOnHeaders: number;
   readonly kOnHeadersComplete: number;
@@ -46,16 +47,18 @@ function load(): ParserConstructor | null {
   try {
     const common = createRequire(import.meta.url)('_http_common') as { HTTPParser?: ParserConstructor };
     const Parser = common.HTTPParser;
+    const proto: Partial<HttpParser> | undefined = Parser?.prototype;
     const usable =
-      typeof Parser === 'function' &&
+      Parser !== undefined &&
+      proto !== undefined &&
       typeof Parser.RESPONSE === 'number' &&
       typeof Parser.kOnHeadersComplete === 'number' &&
       typeof Parser.kOnBody === 'number' &&
       typeof Parser.kOnMessageComplete === 'number' &&
-      typeof Parser.prototype.execute === 'function' &&
-      typeof Parser.prototype.finish === 'function' &&
-      typeof Parser.prototype.consume === 'function' &&
-      typeof Parser.kOnExecute === 'number';
+      typeof Parser.kOnExecute === 'number' &&
+      typeof proto.execute === 'function' &&
+      typeof proto.finish === 'function' &&
+      typeof proto.consume === 'function';
     loaded = usable ? Parser : null;
   } catch {
     loaded = null;
