@@ -44,7 +44,7 @@ export function matchRoute(
 /** `listenHost` is read per write request: the address the server is actually bound to. */
 export function createRoutes(deps: AdminServerDeps, listenHost: () => string): RouteTable {
   const { health, environments } = deps;
-  const write = (action: 'wake' | 'sleep'): Handler => (req, res, id) => {
+  const write = (action: 'wake' | 'sleep'): Handler => async (req, res, id) => {
     const decision = authorizeWrite({
       token: deps.token,
       listenHost: listenHost(),
@@ -65,12 +65,13 @@ export function createRoutes(deps: AdminServerDeps, listenHost: () => string): R
       return;
     }
     if (environments.get(id) === undefined) return environmentNotFound(res, id);
-    // Wake and sleep through the API arrive with the local and Kubernetes providers.
+    const outcome = await environments[action](id);
+    if (outcome.done) return sendJson(res, 200, outcome.view);
     sendProblem(res, {
-      type: problemType('not-implemented'),
-      title: 'Not Implemented',
-      status: 501,
-      detail: `${action} is not available with the static provider`,
+      type: problemType(`cannot-${action}`),
+      title: action === 'wake' ? 'Cannot wake' : 'Cannot sleep',
+      status: outcome.status,
+      detail: outcome.reason,
       environment: id,
     });
   };

@@ -8,6 +8,7 @@ export type {
   AdminHealth,
   AdminServer,
   AdminServerDeps,
+  ControlOutcome,
   EnvironmentView,
   EnvironmentsSource,
 } from './types.js';

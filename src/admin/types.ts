@@ -27,10 +27,20 @@ export interface EnvironmentView {
   [more: string]: unknown;
 }
 
-/** Read side of the environments, answered from the latest snapshot: no I/O. */
+/** What a wake or sleep asked through the API came to. */
+export type ControlOutcome =
+  | { readonly done: true; readonly view: EnvironmentView }
+  | { readonly done: false; readonly status: 409; readonly reason: string };
+
+/**
+ * The environments as the admin API sees them. Reads are answered from the latest snapshot (no
+ * I/O); `wake` and `sleep` are idempotent and resolve once done, or with the reason they cannot be.
+ */
 export interface EnvironmentsSource {
   list(): EnvironmentView[];
   get(id: string): EnvironmentView | undefined;
+  wake(id: string): Promise<ControlOutcome>;
+  sleep(id: string): Promise<ControlOutcome>;
 }
 
 export interface AdminServerDeps {

@@ -1,4 +1,4 @@
-import type { EnvironmentView, EnvironmentsSource } from '../../admin/types.js';
+import type { ControlOutcome, EnvironmentView, EnvironmentsSource } from '../../admin/types.js';
 import type { EnvironmentConfig } from '../../config/types.js';
 import type { ForwardTarget } from '../../proxy/forwarder.js';
 import type { RouteSpec } from '../../routing/route-table.js';
@@ -35,6 +35,18 @@ export class StaticEnvironments implements EnvironmentsSource {
   get(id: string): EnvironmentView | undefined {
     const env = this.#byName.get(id);
     return env === undefined ? undefined : view(env);
+  }
+
+  /** A static environment is always awake: waking it is done at once (wake is idempotent). */
+  wake(id: string): Promise<ControlOutcome> {
+    const current = this.get(id);
+    if (current === undefined) return Promise.resolve({ done: false, status: 409, reason: `no environment "${id}"` });
+    return Promise.resolve({ done: true, view: current });
+  }
+
+  /** Its upstream is not ours to stop: there is nothing to put to sleep. */
+  sleep(id: string): Promise<ControlOutcome> {
+    return Promise.resolve({ done: false, status: 409, reason: `"${id}" is a static environment: its upstream is always up and never put to sleep` });
   }
 }
 

@@ -149,16 +149,25 @@ describe('admin server', () => {
     expect(reply.headers['content-type']).toBe('application/problem+json');
   });
 
-  it('answers wake and sleep with 501 on the static provider, after checking the environment exists', async () => {
-    const { port } = await start();
+  it('passes wake and sleep on to the environments once the environment is known, answering with its view', async () => {
+    const { port, environments } = await start();
     const wake = await send(port, 'POST', '/api/v1/environments/shop/wake');
-    expect(wake.status).toBe(501);
-    expect(JSON.parse(wake.body)).toMatchObject({
-      type: 'https://wakegate.dev/problems/not-implemented',
-      detail: 'wake is not available with the static provider',
-    });
-    expect((await send(port, 'POST', '/api/v1/environments/shop/sleep')).status).toBe(501);
+    expect(wake.status).toBe(200);
+    expect(JSON.parse(wake.body)).toMatchObject({ id: 'shop' });
+    expect((await send(port, 'POST', '/api/v1/environments/shop/sleep')).status).toBe(200);
     expect((await send(port, 'POST', '/api/v1/environments/nope/wake')).status).toBe(404);
+    expect(environments.calls).toEqual([
+      ['wake', 'shop'],
+      ['sleep', 'shop'],
+    ]);
+  });
+
+  it('answers 409 with the reason when an environment cannot do what was asked', async () => {
+    const { port, environments } = await start();
+    environments.refuseSleep.add('shop');
+    const reply = await send(port, 'POST', '/api/v1/environments/shop/sleep');
+    expect(reply.status).toBe(409);
+    expect(JSON.parse(reply.body)).toMatchObject({ type: 'https://wakegate.dev/problems/cannot-sleep', detail: 'shop never sleeps', environment: 'shop' });
   });
 
   it('answers 500 with a problem and logs the error when a handler fails', async () => {

@@ -1,6 +1,6 @@
 import { request as httpRequest, type Agent, type IncomingHttpHeaders } from 'node:http';
 import { Writable } from 'node:stream';
-import { createAdminServer, type AdminServer, type EnvironmentView } from '../../../src/admin/server.js';
+import { createAdminServer, type AdminServer, type ControlOutcome, type EnvironmentView } from '../../../src/admin/server.js';
 import { createLogger } from '../../../src/observability/logger.js';
 import { Metrics } from '../../../src/observability/metrics.js';
 
@@ -64,6 +64,10 @@ export class FakeHealth {
 
 export class FakeEnvironments {
   readonly views = new Map<string, EnvironmentView>();
+  /** Every wake and sleep the API passed on, in order. */
+  readonly calls: [action: 'wake' | 'sleep', id: string][] = [];
+  /** Ids whose sleep is refused, as a static environment's is. */
+  readonly refuseSleep = new Set<string>();
   constructor(views: EnvironmentView[] = []) {
     for (const v of views) this.views.set(v.id, v);
   }
@@ -72,6 +76,15 @@ export class FakeEnvironments {
   }
   get(id: string): EnvironmentView | undefined {
     return this.views.get(id);
+  }
+  wake(id: string): Promise<ControlOutcome> {
+    this.calls.push(['wake', id]);
+    return Promise.resolve({ done: true, view: this.views.get(id)! });
+  }
+  sleep(id: string): Promise<ControlOutcome> {
+    this.calls.push(['sleep', id]);
+    if (this.refuseSleep.has(id)) return Promise.resolve({ done: false, status: 409, reason: `${id} never sleeps` });
+    return Promise.resolve({ done: true, view: this.views.get(id)! });
   }
 }
 
