@@ -10,7 +10,7 @@ let wg: WakegateProcess;
 
 beforeAll(async () => {
   upstream = await new TestUpstream().listen();
-  wg = await startWakegateProcess({ environments: [{ name: 'app', hosts: ['app.test'], upstream: upstream.origin }, { name: 'docs', hosts: ['*.docs.test'], upstream: upstream.origin }] });
+  wg = await startWakegateProcess({ environments: [{ name: 'app', hosts: ['app.test'], upstream: upstream.origin }, { name: 'docs', hosts: ['*.docs.test'], upstream: upstream.origin }] }, 180_000);
 });
 
 afterAll(async () => {
@@ -30,8 +30,14 @@ describe('wakegate command line', () => {
     // Its own process group: npm exec does not pass SIGTERM on to the command it runs.
     const child = spawn('npx', ['--no-install', 'wakegate', 'serve', '--config', file], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let out = '';
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     const serving = await new Promise<boolean>((resolve) => {
       const timer = setTimeout(() => resolve(false), 40_000);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve(out.includes('wakegate is serving'));
+      });
       child.stdout.on('data', (d: Buffer) => {
         out += d.toString();
         if (out.includes('wakegate is serving')) {
@@ -40,10 +46,12 @@ describe('wakegate command line', () => {
         }
       });
     });
-    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-    process.kill(-child.pid!, 'SIGTERM');
-    await exited;
-    expect(serving).toBe(true);
+    if (child.exitCode === null) {
+      const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+      process.kill(-child.pid!, 'SIGTERM');
+      await exited;
+    }
+    expect(serving, `npx wakegate did not serve:\n${out}${err}`).toBe(true);
   }, 60_000);
 
   it('lists every problem of a bad config, one per line, and exits 1 without a stack trace', async () => {
