@@ -103,6 +103,7 @@ export function upstreamErrorKind(err: unknown): UpstreamErrorKind {
     case 'UND_ERR_SOCKET':
     case 'UND_ERR_CLOSED':
     case 'WAKEGATE_UPSTREAM_CLOSED':
+    case 'ERR_STREAM_DESTROYED':
       return 'reset';
     case 'UND_ERR_HEADERS_TIMEOUT':
     case 'UND_ERR_CONNECT_TIMEOUT':

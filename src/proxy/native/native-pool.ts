@@ -57,7 +57,9 @@ export class NativePool implements ConnectionOwner {
     }
     handler.onConnect?.(exchange.abort);
     if (exchange.done) return true;
-    const idle = this.#idle.pop();
+    let idle = this.#idle.pop();
+    // A connection the upstream closed while idle may still be listed until its 'close' arrives.
+    while (idle !== undefined && !idle.idle) idle = this.#idle.pop();
     if (idle !== undefined) idle.send(exchange);
     else if (this.#all.size < this.#max) this.#open().send(exchange);
     else {

@@ -92,6 +92,8 @@ export class UpstreamConnection {
   #finished = false;
   #paused = false;
   #consumed = false;
+  /** Stops feeding the request body to this connection; set while a body streams. */
+  #detachBody: (() => void) | null = null;
   #error: Error | null = null;
 
   constructor(owner: ConnectionOwner, options: ConnectionOptions) {
@@ -175,6 +177,8 @@ export class UpstreamConnection {
 
   destroy(): void {
     if (this.#state === 'closed') return;
+    // Closed from now on, though 'close' comes later: an idle connection must not be picked again.
+    this.#state = 'closed';
     this.#socket.destroy();
   }
 
@@ -215,6 +219,13 @@ export class UpstreamConnection {
       body.off('end', onEnd);
       body.off('close', onClose);
       body.off('error', onClose);
+      this.#detachBody = null;
+    };
+    this.#detachBody = (): void => {
+      // The upstream answered before the body was all sent (a 413, say): the rest is read and
+      // dropped, as nginx does, so the client's connection stays in step.
+      cleanup();
+      body.resume();
     };
     body.on('data', onData);
     body.once('end', onEnd);
@@ -285,6 +296,7 @@ export class UpstreamConnection {
       this.#resume();
       this.#owner.released(this);
     } else {
+      this.#detachBody?.();
       this.destroy();
     }
   }
