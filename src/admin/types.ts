@@ -22,8 +22,9 @@ export interface EnvironmentView {
   /** RFC 3339; null when the environment never sleeps or is not awake */
   sleepsAt: string | null;
   awakeBecause: string | null;
-  inFlight: number;
-  requests: number;
+  /** Requests in flight and answered, where the provider tracks activity (absent for static environments). */
+  inFlight?: number;
+  requests?: number;
   [more: string]: unknown;
 }
 

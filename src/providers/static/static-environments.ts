@@ -61,7 +61,5 @@ function view(env: EnvironmentConfig): EnvironmentView {
     lastActivity: null,
     sleepsAt: null,
     awakeBecause: 'static environment: always awake',
-    inFlight: 0,
-    requests: 0,
   };
 }
