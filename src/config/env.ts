@@ -23,14 +23,19 @@ export const CONFIG_FILE_VARIABLE = 'WAKEGATE_CONFIG';
 export const NON_CONFIG_VARIABLES: ReadonlySet<string> = new Set([CONFIG_FILE_VARIABLE, 'WAKEGATE_ADMIN_URL']);
 
 /**
- * Kubernetes injects service-link variables for every Service in the pod's namespace; a Service named
- * `wakegate` yields `WAKEGATE_SERVICE_HOST`, `WAKEGATE_SERVICE_PORT[_NAME]`, `WAKEGATE_PORT` and
- * `WAKEGATE_PORT_<n>_<PROTO>[_PROTO|_PORT|_ADDR]`. They are not config and must not stop the pod.
+ * Kubernetes injects service-link variables for every Service in the pod's namespace: a Service
+ * named `wakegate` yields `WAKEGATE_SERVICE_HOST`, `WAKEGATE_SERVICE_PORT[_NAME]`, `WAKEGATE_PORT` and
+ * `WAKEGATE_PORT_<n>_<PROTO>[_PROTO|_PORT|_ADDR]`; one named `wakegate-public`, the same under
+ * `WAKEGATE_PUBLIC_`. They are not config and must not stop the pod. A name counts as a service link
+ * only when its Service's `<NAME>_SERVICE_HOST` is present too, so a typo such as `WAKEGATE_ADMIN_PORT`
+ * alone is still reported.
  */
-const SERVICE_LINK = /^WAKEGATE_(SERVICE_HOST|SERVICE_PORT(_[A-Z0-9_]+)?|PORT(_\d+_(TCP|UDP|SCTP)(_(PROTO|PORT|ADDR))?)?)$/;
+const SERVICE_LINK = /^(WAKEGATE(?:_[A-Z0-9]+)*?)_(?:SERVICE_HOST|SERVICE_PORT(?:_[A-Z0-9_]+)?|PORT(?:_\d+_(?:TCP|UDP|SCTP)(?:_(?:PROTO|PORT|ADDR))?)?)$/;
 
-export function isServiceLinkVariable(name: string): boolean {
-  return SERVICE_LINK.test(name);
+export function isServiceLinkVariable(name: string, env: Readonly<Record<string, string | undefined>>): boolean {
+  const match = SERVICE_LINK.exec(name);
+  if (match === null) return false;
+  return env[`${match[1]!}_SERVICE_HOST`] !== undefined;
 }
 
 export interface EnvVariable {
@@ -85,7 +90,7 @@ export function readEnvOverrides(env: Readonly<Record<string, string | undefined
   const problems: ConfigProblem[] = [];
   for (const name of Object.keys(env).sort()) {
     const raw = env[name];
-    if (!name.startsWith(PREFIX) || NON_CONFIG_VARIABLES.has(name) || raw === undefined || isServiceLinkVariable(name)) continue;
+    if (!name.startsWith(PREFIX) || NON_CONFIG_VARIABLES.has(name) || raw === undefined || isServiceLinkVariable(name, env)) continue;
     const variable = BY_NAME.get(name);
     if (variable === undefined) {
       const guess = closestMatch(name, [...BY_NAME.keys(), ...NON_CONFIG_VARIABLES]);

@@ -106,7 +106,10 @@ describe('WAKEGATE_* variables', () => {
       WAKEGATE_PORT_80_TCP_ADDR: '10.0.0.7',
     };
     expect(readEnvOverrides(links)).toEqual({ overrides: [], problems: [] });
-    // A near miss of a real key is still an error.
+    // …and those of a Service named wakegate-public.
+    expect(readEnvOverrides({ WAKEGATE_PUBLIC_SERVICE_HOST: '10.0.0.8', WAKEGATE_PUBLIC_PORT: 'tcp://10.0.0.8:80', WAKEGATE_PUBLIC_PORT_80_TCP_ADDR: '10.0.0.8' })).toEqual({ overrides: [], problems: [] });
+    // A name shaped like a link but without its Service's _SERVICE_HOST is a typo, and reported.
+    expect(problemsOf({ WAKEGATE_ADMIN_PORT: '9091' }).map((p) => p.key)).toEqual(['WAKEGATE_ADMIN_PORT']);
     expect(problemsOf({ WAKEGATE_PORTS: '1' })).toHaveLength(1);
   });
 
