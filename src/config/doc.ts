@@ -55,7 +55,7 @@ applies \`WAKEGATE_*\` environment variables on top. \`wakegate check-config FIL
   converted by the key's type: numbers, \`true\`/\`false\`, lists as comma-separated items or a JSON array.
   \`WAKEGATE_ENVIRONMENTS\` takes a JSON array and replaces the whole list. \`${CONFIG_FILE_VARIABLE}\` names the file itself,
   and \`WAKEGATE_ADMIN_URL\` is read by \`wakegate status\`; the service-link variables Kubernetes injects for a Service named
-  \`wakegate\` (\`WAKEGATE_SERVICE_HOST\`, \`WAKEGATE_PORT_80_TCP\`, …) are ignored; any other unknown \`WAKEGATE_*\` variable is an error.
+  \`wakegate\` or \`wakegate-…\` (\`WAKEGATE_SERVICE_HOST\`, \`WAKEGATE_PUBLIC_PORT_80_TCP\`, …, each with its \`…_SERVICE_HOST\`) are ignored; any other unknown \`WAKEGATE_*\` variable is an error.
 - **The admin token** (\`admin.token\`) is never printed; set it from a secret with \`WAKEGATE_ADMIN_TOKEN\`. With no token,
   admin writes are allowed only when \`admin.listen\` is a loopback address.
 
