@@ -133,14 +133,9 @@ export class ProxyServer<T extends ForwardTarget> {
     const head = rewriteRequestHead(req.rawHeaders, req.socket.remoteAddress, this.#policy);
     const problem = this.#validate(req, head);
     if (problem !== null) return this.#reject(req, res, problem, startedAt);
-    let path = req.url ?? '/';
-    let host = head.host;
-    if (path.charCodeAt(0) !== 47 /* '/' */) {
-      const target = absoluteTarget(path);
-      if (target === null) return this.#reject(req, res, new BadRequestError(`the request target "${truncate(path)}" is not forwarded`), startedAt);
-      ({ path, host } = target);
-      replaceHost(head, host);
-    }
+    const target = requestTarget(req, head);
+    if (target instanceof BadRequestError) return this.#reject(req, res, target, startedAt);
+    const { path, host } = target;
     const route = this.#routes.current.lookup(host, path);
     if (route === undefined) return this.#reject(req, res, noRoute(host, path), startedAt);
     this.#forwarder.forward(req, res, route, head, path, startedAt);
@@ -149,16 +144,9 @@ export class ProxyServer<T extends ForwardTarget> {
   #onUpgrade = (req: IncomingMessage, socket: Duplex, upgradeHead: Buffer): void => {
     const startedAt = performance.now();
     const head = rewriteRequestHead(req.rawHeaders, req.socket.remoteAddress, this.#policy);
-    const problem = this.#validate(req, head) ?? validateUpgrade(req, head);
-    let path = req.url ?? '/';
-    let host = head.host;
-    if (problem === null && path.charCodeAt(0) !== 47) {
-      const target = absoluteTarget(path);
-      if (target !== null) {
-        ({ path, host } = target);
-        replaceHost(head, host);
-      }
-    }
+    const target = requestTarget(req, head);
+    const problem = this.#validate(req, head) ?? validateUpgrade(req, head) ?? (target instanceof BadRequestError ? target : null);
+    const { path, host } = target instanceof BadRequestError ? { path: '/', host: undefined } : target;
     const route = problem === null ? this.#routes.current.lookup(host, path) : undefined;
     if (problem !== null || route === undefined || !isWebSocket(head)) {
       const res = detachedResponse(req, socket);
@@ -234,6 +222,19 @@ function isChunkedOnly(req: IncomingMessage): boolean {
     if (raw[i + 1]!.trim().toLowerCase() !== 'chunked') return false;
   }
   return seen === 1;
+}
+
+/**
+ * Path and routing host of a request: origin-form as sent; absolute-form by its authority (which then
+ * replaces Host in what is forwarded); anything else (asterisk-form) is not forwarded.
+ */
+function requestTarget(req: IncomingMessage, head: RequestHead): { path: string; host: string | undefined } | BadRequestError {
+  const url = req.url ?? '/';
+  if (url.charCodeAt(0) === 47 /* '/' */) return { path: url, host: head.host };
+  const target = absoluteTarget(url);
+  if (target === null) return new BadRequestError(`the request target "${truncate(url)}" is not forwarded`);
+  replaceHost(head, target.host);
+  return target;
 }
 
 /**
