@@ -23,3 +23,10 @@ export function round(value: number, digits: number): number {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;
 }
+
+/** A path's successful runs, and how many it had of each kind: medians are taken over `ok` only. */
+export function runsOf<R extends { readonly peer: string; readonly ok: boolean }>(runs: readonly R[], peer: string): { ok: R[]; okRuns: number; failedRuns: number } {
+  const mine = runs.filter((run) => run.peer === peer);
+  const ok = mine.filter((run) => run.ok);
+  return { ok, okRuns: ok.length, failedRuns: mine.length - ok.length };
+}

@@ -8,7 +8,7 @@ import { checkHello } from '../lib/http-probe.js';
 import { runFixedRate, type LatencyResult } from '../lib/hey.js';
 import { BENCH_HOST_HEADER } from '../lib/peer-configs.js';
 import { cpuFor, isAlive, type BenchEnv, type Fixture, type PeerName } from '../lib/peers.js';
-import { difference, median } from '../lib/stats.js';
+import { difference, median, runsOf } from '../lib/stats.js';
 
 export interface LatencyOptions {
   readonly rounds: number;
@@ -93,16 +93,15 @@ export async function runLatency(
 function summarize(options: LatencyOptions, client: 'hey' | 'node', fixture: Fixture, runs: LatencyRun[]): LatencyReport {
   const medians: LatencyReport['medians'] = {};
   for (const peer of fixture.peers) {
-    const mine = runs.filter((run) => run.peer === peer.name);
-    const ok = mine.filter((run) => run.ok);
+    const { ok, okRuns, failedRuns } = runsOf(runs, peer.name);
     const rps = median(ok.map((run) => run.requestsPerSecond));
     medians[peer.name] = {
       requestsPerSecond: rps === null ? null : Math.round(rps),
       p50: median(ok.map((run) => run.latencyMs.p50)),
       p90: median(ok.map((run) => run.latencyMs.p90)),
       p99: median(ok.map((run) => run.latencyMs.p99)),
-      okRuns: ok.length,
-      failedRuns: mine.length - ok.length,
+      okRuns,
+      failedRuns,
     };
   }
   const direct = medians.direct;

@@ -11,7 +11,7 @@ import { isAlive, cpuFor, type BenchEnv, type Fixture, type PeerName } from '../
 import { BENCH_HOST_HEADER } from '../lib/peer-configs.js';
 import { checkHello } from '../lib/http-probe.js';
 import { fmtInt } from '../lib/format.js';
-import { median, ratio } from '../lib/stats.js';
+import { median, ratio, runsOf } from '../lib/stats.js';
 import { runWrk, type WrkResult } from '../lib/wrk.js';
 
 export interface ThroughputOptions {
@@ -83,15 +83,14 @@ export async function runThroughput(
 function summarize(options: ThroughputOptions, fixture: Fixture, runs: ThroughputRun[]): ThroughputReport {
   const medians: Partial<Record<PeerName, ThroughputMedian>> = {};
   for (const peer of fixture.peers) {
-    const mine = runs.filter((run) => run.peer === peer.name);
-    const ok = mine.filter((run) => run.ok);
+    const { ok, okRuns, failedRuns } = runsOf(runs, peer.name);
     const rps = median(ok.map((run) => run.requestsPerSecond));
     medians[peer.name] = {
       requestsPerSecond: rps === null ? null : Math.round(rps),
       p50Ms: median(ok.map((run) => run.latencyMs.p50)),
       p99Ms: median(ok.map((run) => run.latencyMs.p99)),
-      okRuns: ok.length,
-      failedRuns: mine.length - ok.length,
+      okRuns,
+      failedRuns,
     };
   }
   const rpsOf = (name: PeerName): number | null => medians[name]?.requestsPerSecond ?? null;

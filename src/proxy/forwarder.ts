@@ -4,7 +4,7 @@ import type { Dispatcher } from 'undici';
 import { bindToClient, unbindFromClient, type ClientBound } from './client-connections.js';
 import { UpstreamError, upstreamErrorKind, type ProxyError, type UpstreamErrorKind } from './errors.js';
 import type { RequestHead } from './request-headers.js';
-import { rewriteResponseHead } from './response-headers.js';
+import { rewriteResponseHead, type RawField } from './response-headers.js';
 import type { UpstreamPools } from './upstream-pools.js';
 
 /** What a route resolves to, as far as forwarding is concerned. */
@@ -128,7 +128,7 @@ class ForwardHandler implements Dispatcher.DispatchHandler, ClientBound {
     if (this.#clientGone) abort();
   }
 
-  onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void, statusText: string): boolean {
+  onHeaders(statusCode: number, rawHeaders: RawField[], resume: () => void, statusText: string): boolean {
     // 1xx other than 101 (e.g. 103 Early Hints) are not relayed; the final response follows.
     if (statusCode < 200) return true;
     this.#status = statusCode;

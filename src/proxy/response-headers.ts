@@ -1,5 +1,12 @@
+/** A raw header field: undici hands `Buffer`s, Node's parser (the native transport) strings. */
+export type RawField = Buffer | string;
+
+function text(field: RawField): string {
+  return typeof field === 'string' ? field : field.toString('latin1');
+}
+
 /**
- * Rewrites an upstream response head (undici hands raw `Buffer` pairs) into the flat array given to
+ * Rewrites an upstream response head (raw name/value pairs from either transport) into the flat array given to
  * `res.writeHead`. Hop-by-hop fields and the fields named in the upstream's `Connection` are dropped;
  * Node re-frames the body for the client (Content-Length kept, chunked otherwise). `Via` gets our entry.
  */
@@ -21,14 +28,14 @@ export interface ResponseHead {
   readonly contentLength: number;
 }
 
-export function rewriteResponseHead(raw: readonly Buffer[], viaEntry: string): ResponseHead {
+export function rewriteResponseHead(raw: readonly RawField[], viaEntry: string): ResponseHead {
   const out: string[] = [];
   let connection: string | undefined;
   let via: string | undefined;
   let contentLength = -1;
   for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!.toString('latin1');
-    const value = raw[i + 1]!.toString('latin1');
+    const name = text(raw[i]!);
+    const value = text(raw[i + 1]!);
     switch (name.length) {
       case 2:
       case 7:
@@ -72,13 +79,13 @@ function parseLength(value: string): number {
 }
 
 /** The 101 answer to a WebSocket handshake keeps `Connection` and `Upgrade`: they are the point. */
-export function upgradeResponseHead(statusCode: number, statusText: string, raw: readonly (Buffer | string)[], viaEntry: string): string {
+export function upgradeResponseHead(statusCode: number, statusText: string, raw: readonly RawField[], viaEntry: string): string {
   let head = `HTTP/1.1 ${statusCode} ${statusText || 'Switching Protocols'}\r\n`;
   for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!.toString('latin1');
+    const name = text(raw[i]!);
     const lower = name.toLowerCase();
     if (lower === 'keep-alive' || lower === 'transfer-encoding' || lower === 'content-length' || lower === 'via') continue;
-    head += `${name}: ${raw[i + 1]!.toString('latin1')}\r\n`;
+    head += `${name}: ${text(raw[i + 1]!)}\r\n`;
   }
   return `${head}via: ${viaEntry}\r\n\r\n`;
 }

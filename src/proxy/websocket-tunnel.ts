@@ -4,7 +4,7 @@ import type { Dispatcher } from 'undici';
 import { UpstreamError, upstreamErrorKind } from './errors.js';
 import type { ForwardObserver, ForwardTarget } from './forwarder.js';
 import type { RequestHead } from './request-headers.js';
-import { rewriteResponseHead, upgradeResponseHead } from './response-headers.js';
+import { rewriteResponseHead, upgradeResponseHead, type RawField } from './response-headers.js';
 import type { UpstreamPools } from './upstream-pools.js';
 
 /**
@@ -83,7 +83,7 @@ export class WebSocketTunnel implements Dispatcher.DispatchHandler {
     if (this.#socket.destroyed) abort();
   }
 
-  onUpgrade(statusCode: number, rawHeaders: Buffer[] | string[] | null, upstream: Duplex): void {
+  onUpgrade(statusCode: number, rawHeaders: RawField[] | null, upstream: Duplex): void {
     this.#settled = true;
     const client = this.#socket;
     if (client.destroyed) {
@@ -98,7 +98,7 @@ export class WebSocketTunnel implements Dispatcher.DispatchHandler {
   }
 
   // The upstream declined: relay its answer as a normal response, then close.
-  onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void, statusText: string): boolean {
+  onHeaders(statusCode: number, rawHeaders: RawField[], resume: () => void, statusText: string): boolean {
     if (statusCode < 200) return true;
     this.#status = statusCode;
     const res = (this.#res = detachedResponse(this.#req, this.#socket));

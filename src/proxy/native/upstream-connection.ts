@@ -251,6 +251,8 @@ export class UpstreamConnection {
     this.#keepAlive = keepAlive;
     // The headers timeout stays armed: once the response has started it only reaches #onTimeout,
     // which ignores it — cheaper than re-arming the socket timer twice per request.
+    // undici's handler type says Buffer[]; Node's parser gives strings, which our handlers take as
+    // well (RawField in response-headers.ts).
     const proceed = exchange.handler.onHeaders?.(statusCode, all as unknown as Buffer[], this.#resume, statusMessage);
     if (proceed === false) this.#pause();
     return exchange.opts.method === 'HEAD' ? 1 : 0;
