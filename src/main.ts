@@ -72,7 +72,7 @@ export async function serve(options: ServeOptions): Promise<Running> {
   try {
     adminAddress = await admin.listen(config.admin.listen.host, config.admin.listen.port);
   } catch (err) {
-    proxy.server.close();
+    proxy.listener.close();
     throw err;
   }
 
@@ -90,7 +90,7 @@ export async function serve(options: ServeOptions): Promise<Running> {
   if (options.installSignalHandlers) shutdown.install(process);
 
   logger.info(
-    { config: source ?? 'built-in defaults', proxy: address(proxyAddress), admin: address(adminAddress), environments: config.environments.length, routes: routes.current.size, transport: pools.transport },
+    { config: source ?? 'built-in defaults', proxy: address(proxyAddress), admin: address(adminAddress), environments: config.environments.length, routes: routes.current.size, transport: pools.transport, engine: proxy.engine },
     'wakegate is serving',
   );
   return { config, logger, proxyAddress, adminAddress, shutdown };

@@ -77,7 +77,11 @@ const forward = section({
 });
 
 const server = section({
-  keepAliveTimeout: duration('zero', { default: '65s', doc: 'Idle keep-alive client connections are closed after this long (keep it above the load balancer\'s idle timeout).' }),
+  engine: choice(['native', 'node'] as const, {
+    default: 'native',
+    doc: "The HTTP/1.1 server clients talk to: native (wakegate's own on Node's llhttp parser; the fastest) or node (node:http). native falls back to node when this Node.js release does not expose its parser.",
+  }),
+  keepAliveTimeout: duration('zero', { default: '65s', doc: 'Idle keep-alive client connections are closed after this long (keep it above the load balancer\'s idle timeout); 0s = never.' }),
   headersTimeout: duration('positive', { default: '66s', doc: 'A request head must arrive completely within this; must be longer than `server.keepAliveTimeout`.' }),
   requestTimeout: duration('zero', { default: '300s', doc: 'A whole request (head and body) must arrive within this; 0s = no limit.' }),
   maxHeaderSize: integer({ min: 1024, max: 1_048_576 }, { default: 16_384, doc: 'Largest request head in bytes; larger gets 431.' }),

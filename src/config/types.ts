@@ -80,7 +80,9 @@ export interface ForwardConfig {
 }
 
 export interface ServerConfig {
-  /** Idle keep-alive client connections are closed after this long. */
+  /** `native`: wakegate's HTTP/1.1 server on Node's llhttp; `node`: node:http. */
+  readonly engine: 'native' | 'node';
+  /** Idle keep-alive client connections are closed after this long; 0 = never. */
   readonly keepAliveTimeout: number;
   /** Complete request head must arrive within this (must exceed keepAliveTimeout). */
   readonly headersTimeout: number;

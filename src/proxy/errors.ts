@@ -1,3 +1,5 @@
+import { problemType } from '../http/problem.js';
+
 /**
  * Every local reply of the proxy is one of these errors: a stable `code` (tests and logs assert on
  * it), the HTTP `status` it maps to, and the context that explains it. The mapping from undici's
@@ -14,6 +16,28 @@ export abstract class ProxyError extends Error {
   extensions(): Record<string, unknown> {
     return {};
   }
+
+  /** Extra response fields, flat `[name, value, …]` (e.g. `allow` for a 405). */
+  headers(): string[] {
+    return [];
+  }
+}
+
+/** The problem+json answer for `error`: status, fields (with length and no-store) and body. */
+export function problemReply(error: ProxyError): { status: number; fields: string[]; body: string } {
+  const body = JSON.stringify({
+    type: problemType(error.code),
+    title: error.title,
+    status: error.status,
+    detail: error.message,
+    code: error.code,
+    ...error.extensions(),
+  });
+  return {
+    status: error.status,
+    fields: ['content-type', 'application/problem+json', 'cache-control', 'no-store', 'content-length', String(Buffer.byteLength(body)), ...error.headers()],
+    body,
+  };
 }
 
 export class BadRequestError extends ProxyError {
@@ -28,6 +52,33 @@ export class TooManyHeadersError extends ProxyError {
   readonly title = 'Request header fields too large';
   constructor(readonly count: number, readonly limit: number) {
     super(`the request has ${count} header fields; at most ${limit} are accepted`);
+  }
+}
+
+/** The request head is larger than `server.maxHeaderSize` (llhttp stops reading it). */
+export class HeadTooLargeError extends ProxyError {
+  readonly code = 'WAKEGATE_HEAD_TOO_LARGE';
+  readonly status = 431;
+  readonly title = 'Request header fields too large';
+  constructor(readonly limit: number) {
+    super(`the request head is larger than ${limit} bytes`);
+  }
+}
+
+/** The client was too slow to send its request head (`server.headersTimeout`) or whole request (`server.requestTimeout`). */
+export class RequestTimeoutError extends ProxyError {
+  readonly code = 'WAKEGATE_REQUEST_TIMEOUT';
+  readonly status = 408;
+  readonly title = 'Request timeout';
+}
+
+/** An `Expect` other than `100-continue` (RFC 9110 §10.1.1). */
+export class ExpectationFailedError extends ProxyError {
+  readonly code = 'WAKEGATE_EXPECTATION_FAILED';
+  readonly status = 417;
+  readonly title = 'Expectation failed';
+  constructor(readonly expectation: string) {
+    super(`the expectation "${expectation}" is not supported; only 100-continue is`);
   }
 }
 
@@ -65,6 +116,12 @@ export class MethodNotAllowedError extends ProxyError {
   readonly code = 'WAKEGATE_METHOD_NOT_ALLOWED';
   readonly status = 405;
   readonly title = 'Method not allowed';
+  constructor(message: string, readonly allow: string) {
+    super(message);
+  }
+  override headers(): string[] {
+    return ['allow', this.allow];
+  }
 }
 
 /** The upstream failed before a response head reached us: nothing has been sent to the client. */

@@ -1,8 +1,6 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
 import type { Dispatcher } from 'undici';
-import { bindToClient, unbindFromClient, type ClientBound } from './client-connections.js';
 import { UpstreamError, upstreamErrorKind, type ProxyError, type UpstreamErrorKind } from './errors.js';
+import type { ClientBound, ProxyRequest, ProxyResponse } from './exchange.js';
 import type { RequestHead } from './request-headers.js';
 import { rewriteResponseHead, type RawField } from './response-headers.js';
 import type { UpstreamPools } from './upstream-pools.js';
@@ -17,10 +15,12 @@ export interface ForwardTarget {
 
 /** Told once per request, when its answer is complete or abandoned. */
 export interface ForwardObserver {
-  finished(req: IncomingMessage, status: number, startedAt: number, target: ForwardTarget | undefined): void;
+  finished(req: ProxyRequest, status: number, startedAt: number, target: ForwardTarget | undefined): void;
   upstreamError(kind: UpstreamErrorKind, err: unknown, target: ForwardTarget): void;
   /** A local reply (error) is due; the observer writes it. */
-  reply(req: IncomingMessage, res: ServerResponse, error: ProxyError, startedAt: number, target: ForwardTarget | undefined): void;
+  reply(req: ProxyRequest, res: ProxyResponse, error: ProxyError, startedAt: number, target: ForwardTarget | undefined): void;
+  /** The server answered a request it could not parse (or that was too slow) by itself. */
+  rejected(status: number): void;
 }
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
@@ -51,13 +51,13 @@ export class Forwarder {
     this.#viaEntry = deps.viaEntry;
   }
 
-  forward(req: IncomingMessage, res: ServerResponse, target: ForwardTarget, head: RequestHead, path: string, startedAt: number): void {
+  forward(req: ProxyRequest, res: ProxyResponse, target: ForwardTarget, head: RequestHead, path: string, startedAt: number): void {
     const handler = new ForwardHandler(this, req, res, target, startedAt, {
       origin: target.origin,
-      method: req.method ?? 'GET',
+      method: req.method,
       path,
       headers: head.headers,
-      body: head.hasBody ? req : null,
+      body: head.hasBody ? req.body : null,
     });
     if (head.expectContinue) res.writeContinue();
     handler.dispatch();
@@ -81,10 +81,8 @@ export class Forwarder {
 
 class ForwardHandler implements Dispatcher.DispatchHandler, ClientBound {
   readonly #forwarder: Forwarder;
-  readonly #req: IncomingMessage;
-  readonly #res: ServerResponse;
-  /** Captured at once: Node clears `req.socket` when a request with a body has been read. */
-  readonly #socket: Socket;
+  readonly #req: ProxyRequest;
+  readonly #res: ProxyResponse;
   readonly #target: ForwardTarget;
   readonly #startedAt: number;
   readonly #opts: Dispatcher.DispatchOptions;
@@ -103,15 +101,14 @@ class ForwardHandler implements Dispatcher.DispatchHandler, ClientBound {
   #done = false;
   #clientGone = false;
 
-  constructor(forwarder: Forwarder, req: IncomingMessage, res: ServerResponse, target: ForwardTarget, startedAt: number, opts: Dispatcher.DispatchOptions) {
+  constructor(forwarder: Forwarder, req: ProxyRequest, res: ProxyResponse, target: ForwardTarget, startedAt: number, opts: Dispatcher.DispatchOptions) {
     this.#forwarder = forwarder;
     this.#req = req;
     this.#res = res;
     this.#target = target;
     this.#startedAt = startedAt;
     this.#opts = opts;
-    this.#socket = req.socket;
-    bindToClient(this.#socket, this);
+    req.bind(this);
   }
 
   dispatch(): void {
@@ -135,9 +132,7 @@ class ForwardHandler implements Dispatcher.DispatchHandler, ClientBound {
     this.#resume = resume;
     const head = rewriteResponseHead(rawHeaders, this.#forwarder.viaEntry);
     this.#contentLength = head.contentLength;
-    const res = this.#res;
-    if (statusText) res.writeHead(statusCode, statusText, head.headers);
-    else res.writeHead(statusCode, head.headers);
+    this.#res.writeHead(statusCode, statusText, head.headers);
     return true;
   }
 
@@ -153,13 +148,13 @@ class ForwardHandler implements Dispatcher.DispatchHandler, ClientBound {
     }
     if (res.write(chunk)) return true;
     // The slow path: a client that reads slower than the upstream sends. Undici waits for resume().
-    res.once('drain', () => this.#resume?.());
+    res.onceDrain(() => this.#resume?.());
     return false;
   }
 
   onComplete(): void {
     this.#done = true;
-    unbindFromClient(this.#socket, this);
+    this.#req.unbind(this);
     const held = this.#held;
     if (held !== null) {
       this.#held = null;
@@ -187,10 +182,10 @@ class ForwardHandler implements Dispatcher.DispatchHandler, ClientBound {
       return;
     }
     this.#done = true;
-    unbindFromClient(this.#socket, this);
+    this.#req.unbind(this);
     this.#forwarder.observer.upstreamError(kind, err, this.#target);
     if (res.headersSent) {
-      res.destroy(err);
+      res.destroy();
       this.#forwarder.observer.finished(this.#req, this.#status, this.#startedAt, this.#target);
       return;
     }
@@ -201,7 +196,7 @@ class ForwardHandler implements Dispatcher.DispatchHandler, ClientBound {
   #retryable(kind: UpstreamErrorKind): boolean {
     if (this.#attempts > 1 || (kind !== 'refused' && kind !== 'reset')) return false;
     if (!IDEMPOTENT.has(this.#opts.method)) return false;
-    return this.#opts.body === null || !this.#req.readableDidRead;
+    return this.#opts.body === null || !this.#req.bodyRead;
   }
 
   clientClosed(): void {

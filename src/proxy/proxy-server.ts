@@ -1,11 +1,10 @@
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import type { RouteTable } from '../routing/route-table.js';
 import { normalizeHost } from '../routing/host.js';
 import {
   BadRequestError,
+  ExpectationFailedError,
   LoopDetectedError,
   MethodNotAllowedError,
   NoRouteError,
@@ -13,11 +12,14 @@ import {
   UpgradeNotSupportedError,
   type ProxyError,
 } from './errors.js';
-import { watchClientConnection } from './client-connections.js';
+import type { ProxyListener, ProxyRequest, ProxyResponse, RequestHandlers } from './exchange.js';
 import { Forwarder, type ForwardObserver, type ForwardTarget } from './forwarder.js';
+import { Http1Listener } from './http1/http1-listener.js';
+import { nativeParserAvailable } from './native/llhttp.js';
+import { NodeHttpListener } from './node-http/node-listener.js';
 import { rewriteRequestHead, type ForwardingPolicy, type RequestHead } from './request-headers.js';
 import type { UpstreamPools } from './upstream-pools.js';
-import { WebSocketTunnel, detachedResponse } from './websocket-tunnel.js';
+import { WebSocketTunnel } from './websocket-tunnel.js';
 
 /** The live route table: replaced whole when routes change, read once per request. */
 export interface RouteSource<T extends ForwardTarget> {
@@ -25,6 +27,7 @@ export interface RouteSource<T extends ForwardTarget> {
 }
 
 export interface ProxyServerOptions {
+  readonly engine: 'native' | 'node';
   readonly keepAliveTimeout: number;
   readonly headersTimeout: number;
   readonly requestTimeout: number;
@@ -34,21 +37,17 @@ export interface ProxyServerOptions {
 /**
  * The public listener: parse (Node's llhttp, strict), route, forward. Everything that can be
  * decided from the request head is decided before any upstream is contacted — a request that gets
- * a 400/404/431/508 never reaches one.
+ * a 400/404/417/431/508 never reaches one.
  */
-export class ProxyServer<T extends ForwardTarget> {
-  readonly server: http.Server;
+export class ProxyServer<T extends ForwardTarget> implements RequestHandlers {
+  readonly listener: ProxyListener;
+  /** The HTTP/1.1 server in use (`native` falls back to `node` when Node's parser is unavailable). */
+  readonly engine: 'native' | 'node';
   readonly #routes: RouteSource<T>;
   readonly #policy: ForwardingPolicy;
   readonly #pools: UpstreamPools;
   readonly #observer: ForwardObserver;
   readonly #forwarder: Forwarder;
-  #draining = false;
-  /** Client connections open now, upgraded ones included. */
-  #connections = 0;
-  #closed: Promise<void> | null = null;
-  /** Upgraded client sockets: the HTTP server no longer tracks them. */
-  readonly #tunnels = new Set<Duplex>();
 
   constructor(deps: {
     routes: RouteSource<T>;
@@ -63,50 +62,23 @@ export class ProxyServer<T extends ForwardTarget> {
     this.#observer = deps.observer;
     this.#forwarder = new Forwarder({ pools: deps.pools, observer: deps.observer, viaEntry: deps.policy.viaEntry });
     const o = deps.options;
-    this.server = http.createServer({
-      keepAliveTimeout: o.keepAliveTimeout,
-      headersTimeout: o.headersTimeout,
-      requestTimeout: o.requestTimeout,
-      maxHeaderSize: o.maxHeaderSize,
-      // How often Node checks headersTimeout and requestTimeout (default 30 s): a slow-header client
-      // is cut within a second of its deadline, not up to 30 s later.
-      connectionsCheckingInterval: 1_000,
-      requireHostHeader: true,
-      joinDuplicateHeaders: false,
-    });
-    // Node silently drops fields beyond maxHeadersCount; we want to see them and answer 431.
-    this.server.maxHeadersCount = deps.policy.maxHeadersCount + 1;
-    this.server.on('request', this.#onRequest);
-    this.server.on('checkContinue', this.#onRequest);
-    this.server.on('upgrade', this.#onUpgrade);
-    this.server.on('connect', this.#onConnect);
-    this.server.on('connection', (socket: Socket) => {
-      this.#connections++;
-      socket.once('close', () => this.#connections--);
-      watchClientConnection(socket);
-    });
+    const settings = { maxHeaderSize: o.maxHeaderSize, headersTimeout: o.headersTimeout, requestTimeout: o.requestTimeout, keepAliveTimeout: o.keepAliveTimeout };
+    this.engine = o.engine === 'native' && nativeParserAvailable() ? 'native' : 'node';
+    this.listener = this.engine === 'native' ? new Http1Listener(this, settings) : new NodeHttpListener(this, settings, deps.policy.maxHeadersCount);
   }
 
   listen(host: string, port: number): Promise<{ host: string; port: number }> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, host, () => {
-        this.server.off('error', reject);
-        const address = this.server.address();
-        if (address === null || typeof address === 'string') return reject(new Error('proxy listener has no address'));
-        resolve({ host: address.address, port: address.port });
-      });
-    });
+    return this.listener.listen(host, port);
   }
 
   /** Client connections still open (each in-flight request holds one). */
   get openConnections(): number {
-    return this.#connections;
+    return this.listener.openConnections;
   }
 
   /** From now on every response carries `Connection: close` (clients reconnect elsewhere). */
   startDraining(): void {
-    this.#draining = true;
+    this.listener.startDraining();
   }
 
   /**
@@ -115,22 +87,17 @@ export class ProxyServer<T extends ForwardTarget> {
    * every response carries `Connection: close`, so a connection closes once its last answer is out.
    */
   drain(): Promise<void> {
-    this.#draining = true;
-    this.#closed ??= new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.server.closeIdleConnections();
-    return this.#closed;
+    return this.listener.drain();
   }
 
   /** Ends every connection at once (the grace period is over). */
   closeAllConnections(): void {
-    this.server.closeAllConnections();
-    for (const socket of this.#tunnels) socket.destroy();
+    this.listener.closeAllConnections();
   }
 
-  #onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+  request(req: ProxyRequest, res: ProxyResponse): void {
     const startedAt = performance.now();
-    if (this.#draining) res.shouldKeepAlive = false;
-    const head = rewriteRequestHead(req.rawHeaders, req.socket.remoteAddress, this.#policy);
+    const head = rewriteRequestHead(req.rawHeaders, req.remoteAddress, this.#policy);
     const problem = this.#validate(req, head);
     if (problem !== null) return this.#reject(req, res, problem, startedAt);
     const target = requestTarget(req, head);
@@ -139,35 +106,31 @@ export class ProxyServer<T extends ForwardTarget> {
     const route = this.#routes.current.lookup(host, path);
     if (route === undefined) return this.#reject(req, res, noRoute(host, path), startedAt);
     this.#forwarder.forward(req, res, route, head, path, startedAt);
-  };
+  }
 
-  #onUpgrade = (req: IncomingMessage, socket: Duplex, upgradeHead: Buffer): void => {
+  upgrade(req: ProxyRequest, res: ProxyResponse, socket: Duplex, upgradeHead: Buffer): void {
     const startedAt = performance.now();
-    const head = rewriteRequestHead(req.rawHeaders, req.socket.remoteAddress, this.#policy);
+    if (req.method === 'CONNECT') {
+      return this.#reject(req, res, new MethodNotAllowedError('CONNECT is not supported: this is a reverse proxy', 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS'), startedAt);
+    }
+    const head = rewriteRequestHead(req.rawHeaders, req.remoteAddress, this.#policy);
     const target = requestTarget(req, head);
     const problem = this.#validate(req, head) ?? validateUpgrade(req, head) ?? (target instanceof BadRequestError ? target : null);
     const { path, host } = target instanceof BadRequestError ? { path: '/', host: undefined } : target;
     const route = problem === null ? this.#routes.current.lookup(host, path) : undefined;
-    if (problem !== null || route === undefined || !isWebSocket(head)) {
-      const res = detachedResponse(req, socket);
-      if (problem !== null || route === undefined) return this.#reject(req, res, problem ?? noRoute(host, path), startedAt);
-      // Another protocol (h2c, …): never forwarded as an upgrade (HAProxy drops h2c too). A request
-      // without a body is served as the plain request it also is, then the connection closes.
-      return this.#forwarder.forward(req, res, route, head, path, startedAt);
-    }
-    this.#tunnels.add(socket);
-    socket.once('close', () => this.#tunnels.delete(socket));
-    const tunnel = new WebSocketTunnel({ req, socket, head: upgradeHead, target: route, observer: this.#observer, viaEntry: this.#policy.viaEntry, startedAt });
+    if (problem !== null || route === undefined) return this.#reject(req, res, problem ?? noRoute(host, path), startedAt);
+    // Another protocol (h2c, …): never forwarded as an upgrade (HAProxy drops h2c too). A request
+    // without a body is served as the plain request it also is, then the connection closes.
+    if (!isWebSocket(head)) return this.#forwarder.forward(req, res, route, head, path, startedAt);
+    const tunnel = new WebSocketTunnel({ req, res, socket, head: upgradeHead, target: route, observer: this.#observer, viaEntry: this.#policy.viaEntry, startedAt });
     tunnel.open(this.#pools, head, path);
-  };
+  }
 
-  #onConnect = (req: IncomingMessage, socket: Duplex): void => {
-    const res = detachedResponse(req, socket);
-    res.setHeader('allow', 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS');
-    this.#reject(req, res, new MethodNotAllowedError('CONNECT is not supported: this is a reverse proxy'), performance.now());
-  };
+  clientError(status: number): void {
+    this.#observer.rejected(status);
+  }
 
-  #validate(req: IncomingMessage, head: RequestHead): ProxyError | null {
+  #validate(req: ProxyRequest, head: RequestHead): ProxyError | null {
     if (head.tooManyHeaders) return new TooManyHeadersError(req.rawHeaders.length >> 1, this.#policy.maxHeadersCount);
     if (head.hostCount > 1) return new BadRequestError('the request has more than one Host header');
     if (head.contentLengthCount > 1) return new BadRequestError('the request has more than one Content-Length header');
@@ -175,15 +138,15 @@ export class ProxyServer<T extends ForwardTarget> {
     if (head.chunked && !isChunkedOnly(req)) return new BadRequestError('only Transfer-Encoding: chunked is accepted');
     if (head.loop !== undefined) return new LoopDetectedError(head.loop);
     if (head.upgrade !== undefined && req.method !== 'GET') return new BadRequestError('an upgrade must be requested with GET');
+    if (head.expectation !== undefined) return new ExpectationFailedError(truncate(head.expectation));
     return null;
   }
 
-  #reject(req: IncomingMessage, res: ServerResponse, error: ProxyError, startedAt: number): void {
+  #reject(req: ProxyRequest, res: ProxyResponse, error: ProxyError, startedAt: number): void {
     // A body we will not read must not be taken for the next request on this connection.
-    if (req.complete === false && (error.status === 400 || error.status === 431 || error.status === 501)) res.shouldKeepAlive = false;
+    if (!req.complete && (error.status === 400 || error.status === 417 || error.status === 431 || error.status === 501)) res.keepAlive = false;
     this.#observer.reply(req, res, error, startedAt, undefined);
   }
-
 }
 
 function noRoute(host: string | undefined, path: string): ProxyError {
@@ -199,7 +162,7 @@ function isWebSocket(head: RequestHead): boolean {
  * Upgrades other than WebSocket are served as plain requests, which the server can do only when no
  * body follows (Node has stopped parsing the connection). A WebSocket handshake must be complete.
  */
-function validateUpgrade(req: IncomingMessage, head: RequestHead): ProxyError | null {
+function validateUpgrade(req: ProxyRequest, head: RequestHead): ProxyError | null {
   if (!isWebSocket(head)) return head.hasBody ? new UpgradeNotSupportedError(truncate(head.upgrade ?? '')) : null;
   const raw = req.rawHeaders;
   let key = false;
@@ -213,7 +176,7 @@ function validateUpgrade(req: IncomingMessage, head: RequestHead): ProxyError | 
   return null;
 }
 
-function isChunkedOnly(req: IncomingMessage): boolean {
+function isChunkedOnly(req: ProxyRequest): boolean {
   const raw = req.rawHeaders;
   let seen = 0;
   for (let i = 0; i < raw.length; i += 2) {
@@ -228,8 +191,8 @@ function isChunkedOnly(req: IncomingMessage): boolean {
  * Path and routing host of a request: origin-form as sent; absolute-form by its authority (which then
  * replaces Host in what is forwarded); anything else (asterisk-form) is not forwarded.
  */
-function requestTarget(req: IncomingMessage, head: RequestHead): { path: string; host: string | undefined } | BadRequestError {
-  const url = req.url ?? '/';
+function requestTarget(req: ProxyRequest, head: RequestHead): { path: string; host: string | undefined } | BadRequestError {
+  const url = req.url;
   if (url.charCodeAt(0) === 47 /* '/' */) return { path: url, host: head.host };
   const target = absoluteTarget(url);
   if (target === null) return new BadRequestError(`the request target "${truncate(url)}" is not forwarded`);

@@ -39,6 +39,8 @@ export class RequestHead {
   contentLengthCount = 0;
   chunked = false;
   expectContinue = false;
+  /** An `Expect` other than `100-continue` (answered 417). */
+  expectation: string | undefined = undefined;
   /** The `Upgrade` value when the client asked for one (with `Connection: upgrade`). */
   upgrade: string | undefined = undefined;
   userAgent: string | undefined = undefined;
@@ -112,7 +114,10 @@ export function rewriteRequestHead(
         if (HOP_BY_HOP.has(lower)) {
           if (lower === 'connection') connection = connection === undefined ? value : `${connection}, ${value}`;
           else if (lower === 'upgrade') head.upgrade = value;
-          else if (lower === 'expect') head.expectContinue = value.toLowerCase() === '100-continue';
+          else if (lower === 'expect') {
+            if (value.trim().toLowerCase() === '100-continue') head.expectContinue = true;
+            else head.expectation = value;
+          }
           continue;
         }
         if (lower === 'x-forwarded-host') {

@@ -1,8 +1,7 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
-import { problemType, sendProblem } from '../http/problem.js';
-import type { ProxyError, UpstreamErrorKind } from './errors.js';
+import { problemReply, type ProxyError, type UpstreamErrorKind } from './errors.js';
+import type { ProxyRequest, ProxyResponse } from './exchange.js';
 import type { ForwardObserver, ForwardTarget } from './forwarder.js';
 
 /** The slice of the metrics the request path feeds. */
@@ -26,11 +25,11 @@ export class RequestObserver implements ForwardObserver {
     this.#accessLog = deps.accessLog;
   }
 
-  finished(req: IncomingMessage, status: number, startedAt: number, target: ForwardTarget | undefined): void {
+  finished(req: ProxyRequest, status: number, startedAt: number, target: ForwardTarget | undefined): void {
     const seconds = (performance.now() - startedAt) / 1000;
     this.#metrics.observeRequest(status, seconds, target?.environment);
     if (this.#accessLog) {
-      this.#logger.info({ method: req.method, url: req.url, host: req.headers.host, status, ms: Math.round(seconds * 1e4) / 10, environment: target?.environment }, 'request');
+      this.#logger.info({ method: req.method, url: req.url, host: hostOf(req), status, ms: Math.round(seconds * 1e4) / 10, environment: target?.environment }, 'request');
     }
   }
 
@@ -41,16 +40,15 @@ export class RequestObserver implements ForwardObserver {
     }
   }
 
-  reply(req: IncomingMessage, res: ServerResponse, error: ProxyError, startedAt: number, target: ForwardTarget | undefined): void {
+  rejected(status: number): void {
+    this.#metrics.observeRequest(status, 0);
+  }
+
+  reply(req: ProxyRequest, res: ProxyResponse, error: ProxyError, startedAt: number, target: ForwardTarget | undefined): void {
     if (!res.headersSent) {
-      sendProblem(res, {
-        type: problemType(error.code),
-        title: error.title,
-        status: error.status,
-        detail: error.message,
-        code: error.code,
-        ...error.extensions(),
-      });
+      const reply = problemReply(error);
+      res.writeHead(reply.status, undefined, reply.fields);
+      res.end(reply.body);
     } else {
       res.destroy();
     }
@@ -59,4 +57,10 @@ export class RequestObserver implements ForwardObserver {
       this.#logger.debug({ code: error.code, status: error.status, method: req.method, url: req.url }, error.message);
     }
   }
+}
+
+function hostOf(req: ProxyRequest): string | undefined {
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.length === 4 && raw[i]!.toLowerCase() === 'host') return raw[i + 1];
+  return undefined;
 }

@@ -1,25 +1,11 @@
-import { ServerResponse, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { UpstreamError, upstreamErrorKind } from './errors.js';
+import type { ProxyRequest, ProxyResponse } from './exchange.js';
 import type { ForwardObserver, ForwardTarget } from './forwarder.js';
 import type { RequestHead } from './request-headers.js';
 import { rewriteResponseHead, upgradeResponseHead, type RawField } from './response-headers.js';
 import type { UpstreamPools } from './upstream-pools.js';
-
-/**
- * A response object on a socket that Node's HTTP server has handed over (the `upgrade` event):
- * local replies and declined upgrades are written with the ordinary `ServerResponse` machinery,
- * then the connection is closed, since the server no longer parses it.
- */
-export function detachedResponse(req: IncomingMessage, socket: Duplex): ServerResponse {
-  const res = new ServerResponse(req);
-  res.shouldKeepAlive = false;
-  res.assignSocket(socket as never);
-  // Stays attached so that `close` is emitted when the socket closes, as for any response.
-  res.once('finish', () => socket.end());
-  return res;
-}
 
 /**
  * Tunnels a WebSocket handshake once the upstream has agreed to it (101): only then are the two
@@ -28,7 +14,9 @@ export function detachedResponse(req: IncomingMessage, socket: Duplex): ServerRe
  * closing or failing tears down both, so no socket outlives its peer.
  */
 export class WebSocketTunnel implements Dispatcher.DispatchHandler {
-  readonly #req: IncomingMessage;
+  readonly #req: ProxyRequest;
+  /** Writes one HTTP answer on the client socket and closes it: for declines and errors. */
+  readonly #res: ProxyResponse;
   readonly #socket: Duplex;
   readonly #head: Buffer;
   readonly #target: ForwardTarget;
@@ -36,12 +24,14 @@ export class WebSocketTunnel implements Dispatcher.DispatchHandler {
   readonly #viaEntry: string;
   readonly #startedAt: number;
   #abort: ((reason?: Error) => void) | null = null;
-  #res: ServerResponse | null = null;
+  #declined = false;
+  #resume: (() => void) | null = null;
   #status = 0;
   #settled = false;
 
   constructor(args: {
-    req: IncomingMessage;
+    req: ProxyRequest;
+    res: ProxyResponse;
     socket: Duplex;
     head: Buffer;
     target: ForwardTarget;
@@ -50,6 +40,7 @@ export class WebSocketTunnel implements Dispatcher.DispatchHandler {
     startedAt: number;
   }) {
     this.#req = args.req;
+    this.#res = args.res;
     this.#socket = args.socket;
     this.#head = args.head;
     this.#target = args.target;
@@ -65,7 +56,7 @@ export class WebSocketTunnel implements Dispatcher.DispatchHandler {
       pools.forUpgrade(this.#target.origin).dispatch(
         {
           origin: this.#target.origin,
-          method: this.#req.method ?? 'GET',
+          method: this.#req.method,
           path,
           headers: head.headers,
           body: null,
@@ -101,21 +92,23 @@ export class WebSocketTunnel implements Dispatcher.DispatchHandler {
   onHeaders(statusCode: number, rawHeaders: RawField[], resume: () => void, statusText: string): boolean {
     if (statusCode < 200) return true;
     this.#status = statusCode;
-    const res = (this.#res = detachedResponse(this.#req, this.#socket));
+    this.#declined = true;
     const { headers } = rewriteResponseHead(rawHeaders, this.#viaEntry);
-    if (statusText) res.writeHead(statusCode, statusText, headers);
-    else res.writeHead(statusCode, headers);
-    res.on('drain', resume);
+    this.#res.writeHead(statusCode, statusText, headers);
+    this.#resume = resume;
     return true;
   }
 
   onData(chunk: Buffer): boolean {
-    return this.#res?.write(chunk) ?? true;
+    if (!this.#declined) return true;
+    if (this.#res.write(chunk)) return true;
+    this.#res.onceDrain(() => this.#resume?.());
+    return false;
   }
 
   onComplete(): void {
     this.#settled = true;
-    this.#res?.end();
+    if (this.#declined) this.#res.end();
     this.#observer.finished(this.#req, this.#status, this.#startedAt, this.#target);
   }
 
@@ -128,13 +121,13 @@ export class WebSocketTunnel implements Dispatcher.DispatchHandler {
     }
     const kind = upstreamErrorKind(err);
     this.#observer.upstreamError(kind, err, this.#target);
-    if (this.#res !== null) {
+    if (this.#declined) {
       this.#socket.destroy();
       this.#observer.finished(this.#req, this.#status, this.#startedAt, this.#target);
       return;
     }
     const error = new UpstreamError(kind, this.#target.environment, this.#target.origin, { cause: err });
-    this.#observer.reply(this.#req, detachedResponse(this.#req, this.#socket), error, this.#startedAt, this.#target);
+    this.#observer.reply(this.#req, this.#res, error, this.#startedAt, this.#target);
   }
 
   #onClientClose = (): void => {

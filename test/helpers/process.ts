@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
+import { withMatrix } from './matrix.js';
 
 /** Every child started here is killed when the test worker exits, whatever the tests did. */
 const children = new Set<ChildProcess>();
@@ -63,13 +64,13 @@ export function runCli(args: string[], env: Record<string, string> = {}): Promis
  */
 export async function startWakegateProcess(config: Record<string, unknown>, maxLifeMs = 30_000): Promise<WakegateProcess> {
   assertBuilt();
-  const transport = process.env.WAKEGATE_TEST_TRANSPORT;
-  const file = writeConfig({
-    listen: '127.0.0.1:0',
-    admin: { listen: '127.0.0.1:0' },
-    ...config,
-    ...(transport !== undefined && { forward: { transport, ...(config.forward as object | undefined) } }),
-  });
+  const file = writeConfig(
+    withMatrix({
+      listen: '127.0.0.1:0',
+      admin: { listen: '127.0.0.1:0' },
+      ...config,
+    }),
+  );
   const child = track(spawn(process.execPath, [CLI, 'serve', '--config', file], { cwd: ROOT, env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] }));
   let stdout = '';
   let stderr = '';

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { stringify } from 'yaml';
 import { serve, type Running } from '../../src/main.js';
+import { withMatrix } from './matrix.js';
 
 export interface StartedWakegate {
   readonly running: Running;
@@ -25,12 +26,9 @@ export interface StartedWakegate {
 export async function startWakegate(config: Record<string, unknown>): Promise<StartedWakegate> {
   const dir = mkdtempSync(path.join(tmpdir(), 'wakegate-test-'));
   const file = path.join(dir, 'wakegate.yaml');
-  const transport = process.env.WAKEGATE_TEST_TRANSPORT;
   const full = {
     listen: '127.0.0.1:0',
-    ...config,
-    // The test matrix runs the proxy suite over each upstream transport.
-    ...(transport !== undefined && { forward: { transport, ...(config.forward as object | undefined) } }),
+    ...withMatrix(config),
     admin: { listen: '127.0.0.1:0', ...(config.admin as object | undefined) },
     log: { level: 'debug', ...(config.log as object | undefined) },
     shutdown: { grace: '2s', ...(config.shutdown as object | undefined) },

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import type { Socket } from 'node:net';
 
 /**
  * Node's own HTTP/1 parser — llhttp compiled to C++, strict mode, the one `node:http` parses
@@ -19,6 +20,12 @@ export interface HttpParser {
   /** Reads straight from a socket's native stream handle: no JS `data` events, no Buffer per read. */
   consume(handle: unknown): void;
   unconsume(): void;
+  /** The buffer being parsed (a copy), valid inside `kOnExecute`: what follows an upgrade request. */
+  getCurrentBuffer(): Buffer;
+  /** Milliseconds since the current message began; 0 between messages. */
+  duration(): number;
+  /** Whether the current message's head is complete. */
+  headersCompleted(): boolean;
   [slot: number]: unknown;
 }
 
@@ -31,6 +38,7 @@ export interface ParserError extends Error {
 interface ParserConstructor {
   new (): HttpParser;
   readonly prototype: Partial<HttpParser>;
+  readonly REQUEST: number;
   readonly RESPONSE: number;
   readonly kOnHeaders: number;
   readonly kOnHeadersComplete: number;
@@ -41,29 +49,51 @@ interface ParserConstructor {
 }
 
 let loaded: ParserConstructor | null | undefined;
+/** Method names by llhttp's method number. */
+let methodNames: readonly string[] = [];
 
 function load(): ParserConstructor | null {
   if (loaded !== undefined) return loaded;
   try {
-    const common = createRequire(import.meta.url)('_http_common') as { HTTPParser?: ParserConstructor };
+    const common = createRequire(import.meta.url)('_http_common') as { HTTPParser?: ParserConstructor; methods?: unknown };
     const Parser = common.HTTPParser;
     const proto: Partial<HttpParser> | undefined = Parser?.prototype;
     const usable =
       Parser !== undefined &&
       proto !== undefined &&
+      typeof Parser.REQUEST === 'number' &&
       typeof Parser.RESPONSE === 'number' &&
+      typeof Parser.kOnHeaders === 'number' &&
       typeof Parser.kOnHeadersComplete === 'number' &&
       typeof Parser.kOnBody === 'number' &&
       typeof Parser.kOnMessageComplete === 'number' &&
       typeof Parser.kOnExecute === 'number' &&
       typeof proto.execute === 'function' &&
       typeof proto.finish === 'function' &&
-      typeof proto.consume === 'function';
+      typeof proto.consume === 'function' &&
+      typeof proto.unconsume === 'function' &&
+      typeof proto.getCurrentBuffer === 'function' &&
+      typeof proto.duration === 'function' &&
+      typeof proto.headersCompleted === 'function' &&
+      Array.isArray(common.methods) &&
+      common.methods.includes('GET');
     loaded = usable ? Parser : null;
+    if (usable) methodNames = common.methods as string[];
   } catch {
     loaded = null;
   }
   return loaded;
+}
+
+/** The native stream handle behind a connected socket (what `consume` and read control act on). */
+export interface StreamHandle {
+  reading: boolean;
+  readStart(): number;
+  readStop(): number;
+}
+
+export function handleOf(socket: Socket): StreamHandle {
+  return (socket as unknown as { _handle: StreamHandle })._handle;
 }
 
 export function nativeParserAvailable(): boolean {
@@ -99,6 +129,57 @@ export function responseParser(callbacks: ResponseCallbacks): HttpParser {
     upgrade: boolean,
     keepAlive: boolean,
   ) => callbacks.headersComplete(fields, statusCode, statusMessage, upgrade, keepAlive);
+  parser[Parser.kOnBody] = (chunk: Buffer) => callbacks.body(chunk);
+  parser[Parser.kOnMessageComplete] = () => callbacks.messageComplete();
+  parser[Parser.kOnExecute] = (result: number | ParserError) => callbacks.executed(result);
+  return parser;
+}
+
+export interface RequestCallbacks {
+  /** Header fields (and URL parts) of a long head arrive in parts before `headersComplete`. */
+  headers(fields: string[], url: string): void;
+  /** The head is complete. `fields`/`url` are undefined when they came through `headers`. */
+  headersComplete(
+    versionMajor: number,
+    versionMinor: number,
+    fields: string[] | undefined,
+    method: string,
+    url: string | undefined,
+    upgrade: boolean,
+    keepAlive: boolean,
+  ): void;
+  body(chunk: Buffer): void;
+  messageComplete(): void;
+  /** After each read the parser consumed: bytes parsed, or the parse error. */
+  executed(result: number | ParserError): void;
+}
+
+/**
+ * A strict request parser wired to `callbacks`: heads larger than `maxHeaderSize` bytes fail with
+ * `HPE_HEADER_OVERFLOW`. Returning 0 from the head callback tells llhttp to read a body as framed;
+ * after a message that asked for an upgrade (or CONNECT) llhttp stops, and `executed` gets the
+ * offset where the other protocol begins.
+ */
+export function requestParser(callbacks: RequestCallbacks, maxHeaderSize: number): HttpParser {
+  const Parser = load();
+  if (Parser === null) throw new Error("Node's HTTP parser is not available in this Node.js release");
+  const parser = new Parser();
+  parser.initialize(Parser.REQUEST, {}, maxHeaderSize, Parser.kLenientNone);
+  parser[Parser.kOnHeaders] = (fields: string[], url: string) => callbacks.headers(fields, url);
+  parser[Parser.kOnHeadersComplete] = (
+    versionMajor: number,
+    versionMinor: number,
+    fields: string[] | undefined,
+    method: number,
+    url: string | undefined,
+    _statusCode: unknown,
+    _statusMessage: unknown,
+    upgrade: boolean,
+    keepAlive: boolean,
+  ) => {
+    callbacks.headersComplete(versionMajor, versionMinor, fields, methodNames[method] ?? 'UNKNOWN', url, upgrade, keepAlive);
+    return 0;
+  };
   parser[Parser.kOnBody] = (chunk: Buffer) => callbacks.body(chunk);
   parser[Parser.kOnMessageComplete] = () => callbacks.messageComplete();
   parser[Parser.kOnExecute] = (result: number | ParserError) => callbacks.executed(result);

@@ -1,7 +1,7 @@
 import net, { type Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
-import { responseParser, type HttpParser, type ParserError } from './llhttp.js';
+import { handleOf, responseParser, type HttpParser, type ParserError } from './llhttp.js';
 
 /** A failure of the upstream exchange with a stable code (mapped to a status by `upstreamErrorKind`). */
 export class UpstreamExchangeError extends Error {
@@ -352,9 +352,4 @@ export class UpstreamConnection {
     if (this.#consumed) handleOf(this.#socket).readStart();
     else this.#socket.resume();
   };
-}
-
-/** The native stream handle behind a connected socket (what `consume` and read control act on). */
-function handleOf(socket: Socket): { readStart(): number; readStop(): number } {
-  return (socket as unknown as { _handle: { readStart(): number; readStop(): number } })._handle;
 }

@@ -35,7 +35,7 @@ describe('defaults', () => {
         viaName: 'wakegate',
         transport: 'native',
       },
-      server: { keepAliveTimeout: 65_000, headersTimeout: 66_000, requestTimeout: 300_000, maxHeaderSize: 16_384, maxHeadersCount: 100 },
+      server: { engine: 'native', keepAliveTimeout: 65_000, headersTimeout: 66_000, requestTimeout: 300_000, maxHeaderSize: 16_384, maxHeadersCount: 100 },
       log: { level: 'info', accessLog: false },
       environments: [],
       kubernetes: { mode: 'ingress', ingressUpstream: 'http://ingress-nginx-controller.ingress-nginx.svc', namespaceSelector: 'wakegate.io/enabled=true' },

@@ -1,9 +1,5 @@
 import type { Socket } from 'node:net';
-
-/** Something in flight on behalf of a client connection, to be told when that connection closes. */
-export interface ClientBound {
-  clientClosed(): void;
-}
+import type { ClientBound } from '../exchange.js';
 
 const kActive = Symbol('wakegate.active');
 
