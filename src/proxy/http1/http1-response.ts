@@ -12,6 +12,9 @@ const enum Framing {
   Close,
 }
 
+/** A body up to this size leaves in the same write as its head. */
+const SMALL_BODY = 2048;
+
 /** The connection a response is written on. */
 export interface ResponseOwner {
   readonly socket: Socket;
@@ -132,6 +135,9 @@ export class Http1Response implements ProxyResponse {
         socket.uncork();
       } else if (head === '') {
         socket.write(body);
+      } else if (body.length <= SMALL_BODY) {
+        // One string, one write: no corked buffering and no writev bookkeeping (latin1 maps bytes 1:1).
+        socket.write(head + body.toString('latin1'), 'latin1');
       } else {
         socket.cork();
         socket.write(head, 'latin1');
