@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `wakegate serve | check-config | status` — the command line. Prints to stdout/stderr itself;
+ * `wakegate serve | check-config | status | wake | sleep` — the command line. Prints to stdout/stderr itself;
  * everything else logs through pino.
  */
 import { readFileSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { checkConfigCommand } from './config/check-command.js';
 import { ConfigError } from './config/problems.js';
 import { serve } from './main.js';
+import { controlCommand } from './control-command.js';
 import { statusCommand } from './status-command.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -24,6 +25,11 @@ Commands:
   check-config [FILE]           validate a config file and print the effective config;
                                 exit 1 listing every problem
   status [--admin URL] [--json] list environments through the admin API (default http://127.0.0.1:9090)
+  wake ENV [--admin URL] [--token TOKEN]
+                                wake an environment and wait until it is awake
+  sleep ENV [--admin URL] [--token TOKEN]
+                                put an environment to sleep
+                                (token: --token or WAKEGATE_ADMIN_TOKEN; admin URL: WAKEGATE_ADMIN_URL)
 
 Options:
   -h, --help                    show this help
@@ -43,6 +49,19 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     case 'status': {
       const { values } = parseArgs({ args: [...rest], options: { admin: { type: 'string' }, json: { type: 'boolean' } } });
       return statusCommand({ admin: values.admin ?? env.WAKEGATE_ADMIN_URL ?? 'http://127.0.0.1:9090', json: values.json ?? false, stdout: process.stdout, stderr: process.stderr });
+    }
+    case 'wake':
+    case 'sleep': {
+      const { positionals, values } = parseArgs({ args: [...rest], allowPositionals: true, options: { admin: { type: 'string' }, token: { type: 'string' } } });
+      return controlCommand({
+        action: command,
+        id: positionals[0],
+        admin: values.admin ?? env.WAKEGATE_ADMIN_URL ?? 'http://127.0.0.1:9090',
+        token: values.token ?? env.WAKEGATE_ADMIN_TOKEN,
+        timeoutMs: 15 * 60_000,
+        stdout: process.stdout,
+        stderr: process.stderr,
+      });
     }
     case '-v':
     case '--version':

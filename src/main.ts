@@ -9,13 +9,17 @@ import type { Config } from './config/types.js';
 import { GracefulShutdown } from './lifecycle/shutdown.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
-import { StaticEnvironments } from './providers/static/static-environments.js';
-import type { ForwardTarget } from './proxy/forwarder.js';
+import { EnvironmentController } from './environments/controller.js';
+import { EnvironmentRegistry } from './environments/registry.js';
+import { LocalProvider } from './providers/local/local-provider.js';
 import { ProxyServer } from './proxy/proxy-server.js';
 import { forwardingPolicy } from './proxy/request-headers.js';
 import { RequestObserver } from './proxy/request-observer.js';
 import { UpstreamPools } from './proxy/upstream-pools.js';
 import { RouteTable } from './routing/route-table.js';
+import { Sleeper } from './sleep/sleeper.js';
+import { ClientFilter } from './wake/client-filter.js';
+import { Holds } from './wake/holds.js';
 
 export interface Running {
   readonly config: Config;
@@ -37,15 +41,32 @@ export async function serve(options: ServeOptions): Promise<Running> {
   const { config, notes, source } = loadConfig({ file: options.configFile, env: options.env });
   const logger = createLogger({ level: config.log.level, ...(options.logDestination ? { destination: options.logDestination } : {}) });
   for (const note of notes) logger.warn(note);
-  for (const env of config.environments) {
-    if (env.command !== null) {
-      logger.warn({ environment: env.name }, 'environment has a command, but this version has no local provider to start it: it is forwarded as a static environment');
-    }
-  }
 
   const metrics = new Metrics({ perEnvironment: config.metrics.perEnvironment, heldRequestsLimit: config.wake.maxHeldTotal });
-  const environments = new StaticEnvironments(config.environments);
-  const routes = { current: RouteTable.build<ForwardTarget>(environments.routes()) };
+  const environments = new EnvironmentRegistry(config.environments, config.sleep.idleAfter, Date.now());
+  const localSpecs = config.environments.flatMap((e) => (e.command === null ? [] : [{ name: e.name, command: e.command, env: e.env, cwd: e.cwd, upstream: e.upstream, ready: e.ready }]));
+  const local = localSpecs.length > 0 ? new LocalProvider({ environments: localSpecs, logger, baseEnv: options.env }) : null;
+  const controller = new EnvironmentController({
+    providerOf: (env) => (env.spec.kind === 'local' ? local : null),
+    metrics,
+    logger: logger.child({ component: 'waker' }),
+    wakeTimeout: config.wake.timeout,
+    maxWakesPerHour: config.wake.maxWakesPerHour,
+    perEnvironmentMetrics: config.metrics.perEnvironment,
+  });
+  local?.onDown((id, cause) => {
+    const env = environments.find(id);
+    if (env !== undefined) controller.wentDown(env, cause);
+  });
+  const sleeper = new Sleeper({
+    environments: () => environments.all(),
+    settings: { minAwake: config.sleep.minAwake, maxAwake: config.sleep.maxAwake },
+    checkEvery: config.sleep.checkEvery,
+    sleep: (env, reason, because) => controller.sleep(env, reason, because),
+    logger: logger.child({ component: 'sleeper' }),
+  });
+  environments.attach({ controller, metrics, explain: (env) => sleeper.explain(env), output: (env) => local?.output(env.id) ?? [], wakeTimeout: config.wake.timeout });
+  const routes = { current: RouteTable.build(environments.routes()) };
   const pools = new UpstreamPools({
     maxPools: config.forward.maxUpstreamPools,
     connectionsPerPool: config.forward.maxConnectionsPerUpstream,
@@ -56,7 +77,14 @@ export async function serve(options: ServeOptions): Promise<Running> {
   });
   const policy = forwardingPolicy(config.forward.viaName, trustList(config.forward.trustForwardedFrom), config.server.maxHeadersCount);
   const observer = new RequestObserver({ metrics, logger: logger.child({ component: 'proxy' }), accessLog: config.log.accessLog });
-  const proxy = new ProxyServer({ routes, policy, pools, observer, options: config.server });
+  const holds = new Holds({
+    controller,
+    settings: { timeout: config.wake.timeout, maxHeldPerEnvironment: config.wake.maxHeldPerEnvironment, maxHeldTotal: config.wake.maxHeldTotal, waitingPage: config.wake.waitingPage },
+    metrics,
+    logger: logger.child({ component: 'holds' }),
+  });
+  const clients = new ClientFilter(config.wake.ignoreUserAgents);
+  const proxy = new ProxyServer({ routes, policy, pools, observer, holds, clients, coldStartHeader: config.forward.coldStartHeader, options: config.server });
 
   let draining = false;
   const admin = createAdminServer({
@@ -84,10 +112,11 @@ export async function serve(options: ServeOptions): Promise<Running> {
     onDraining: () => {
       draining = true;
     },
-    closers: [() => pools.close(), () => admin.close()],
+    closers: [() => sleeper.stop(), () => pools.close(), async () => local?.close(), () => admin.close()],
     exit: options.exit,
   });
   if (options.installSignalHandlers) shutdown.install(process);
+  sleeper.start();
 
   logger.info(
     { config: source ?? 'built-in defaults', proxy: address(proxyAddress), admin: address(adminAddress), environments: config.environments.length, routes: routes.current.size, transport: pools.transport, engine: proxy.engine },

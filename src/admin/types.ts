@@ -31,7 +31,8 @@ export interface EnvironmentView {
 /** What a wake or sleep asked through the API came to. */
 export type ControlOutcome =
   | { readonly done: true; readonly view: EnvironmentView }
-  | { readonly done: false; readonly status: 409; readonly reason: string };
+  /** 409: not possible for this environment (static); 502: the wake failed; 503: refused for now (wake budget); 504: not ready in time. */
+  | { readonly done: false; readonly status: 409 | 502 | 503 | 504; readonly reason: string };
 
 /**
  * The environments as the admin API sees them. Reads are answered from the latest snapshot (no

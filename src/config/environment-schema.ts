@@ -105,7 +105,7 @@ export const environmentSchema = z.strictObject(
       checkedString('a non-empty directory path', checkNonEmpty)
         .optional()
         .transform((dir) => dir ?? null),
-      { description: 'Working directory of `command`. Absent: wakegate\'s own.', expected: 'a non-empty directory path', default: null, required: false },
+      { description: 'Working directory of `command`; a relative path is relative to the config file\'s directory. Absent: wakegate\'s own.', expected: 'a non-empty directory path', default: null, required: false },
     ),
     ready: entryField(ready.optional().transform((probe) => probe ?? { httpGet: null }), {
       description: 'When a woken environment counts as ready: `{ httpGet: /path }` (a GET of that path on the upstream succeeds) or `{ tcp: true }` (the upstream port accepts a connection).',

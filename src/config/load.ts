@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { readEnvOverrides, type EnvOverride } from './env.js';
 import { problemsFromIssues } from './issues.js';
 import { isLoopbackHost } from './network.js';
@@ -41,8 +42,19 @@ export function loadConfig(options: LoadOptions): LoadedConfig {
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
 
-  const config: Config = parsed.data;
+  const config: Config = resolveWorkingDirectories(parsed.data, options.file);
   return deepFreeze({ config, notes: [...file.notes, ...notesAbout(config)], source: options.file ?? null });
+}
+
+/**
+ * A relative `cwd` of a local environment is relative to the config file's directory (as a compose
+ * file's paths are), or to wakegate's working directory when no file is read, so a config works from
+ * wherever wakegate is started; the effective config shows it absolute.
+ */
+function resolveWorkingDirectories(config: Config, file: string | undefined): Config {
+  if (!config.environments.some((e) => e.cwd !== null && !path.isAbsolute(e.cwd))) return config;
+  const base = file === undefined ? process.cwd() : path.dirname(path.resolve(file));
+  return { ...config, environments: config.environments.map((e) => (e.cwd === null || path.isAbsolute(e.cwd) ? e : { ...e, cwd: path.resolve(base, e.cwd) })) };
 }
 
 /** Every default, no environments: a valid starting point for tests of other modules. */

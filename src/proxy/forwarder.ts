@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { UpstreamError, upstreamErrorKind, type ProxyError, type UpstreamErrorKind } from './errors.js';
 import type { ClientBound, ProxyRequest, ProxyResponse } from './exchange.js';
+import type { RequestContext } from './request-context.js';
 import type { RequestHead } from './request-headers.js';
 import { rewriteResponseHead, type RawField } from './response-headers.js';
 import type { UpstreamPools } from './upstream-pools.js';
@@ -15,10 +16,10 @@ export interface ForwardTarget {
 
 /** Told once per request, when its answer is complete or abandoned. */
 export interface ForwardObserver {
-  finished(req: ProxyRequest, status: number, startedAt: number, target: ForwardTarget | undefined): void;
+  finished(req: ProxyRequest, status: number, ctx: RequestContext, target: ForwardTarget | undefined): void;
   upstreamError(kind: UpstreamErrorKind, err: unknown, target: ForwardTarget): void;
   /** A local reply (error) is due; the observer writes it. */
-  reply(req: ProxyRequest, res: ProxyResponse, error: ProxyError, startedAt: number, target: ForwardTarget | undefined): void;
+  reply(req: ProxyRequest, res: ProxyResponse, error: ProxyError, ctx: RequestContext, target: ForwardTarget | undefined): void;
   /** The server answered a request it could not parse (or that was too slow) by itself. */
   rejected(status: number): void;
 }
@@ -44,15 +45,18 @@ export class Forwarder {
   readonly #pools: UpstreamPools;
   readonly #observer: ForwardObserver;
   readonly #viaEntry: string;
+  readonly #coldStartHeader: boolean;
 
-  constructor(deps: { pools: UpstreamPools; observer: ForwardObserver; viaEntry: string }) {
+  /** `coldStartHeader`: answers that waited for a wake carry `x-wakegate-cold-start` and `Server-Timing`. */
+  constructor(deps: { pools: UpstreamPools; observer: ForwardObserver; viaEntry: string; coldStartHeader: boolean }) {
     this.#pools = deps.pools;
     this.#observer = deps.observer;
     this.#viaEntry = deps.viaEntry;
+    this.#coldStartHeader = deps.coldStartHeader;
   }
 
-  forward(req: ProxyRequest, res: ProxyResponse, target: ForwardTarget, head: RequestHead, path: string, startedAt: number): void {
-    const handler = new ForwardHandler(this, req, res, target, startedAt, {
+  forward(req: ProxyRequest, res: ProxyResponse, target: ForwardTarget, head: RequestHead, path: string, ctx: RequestContext): void {
+    const handler = new ForwardHandler(this, req, res, target, ctx, {
       origin: target.origin,
       method: req.method,
       path,
@@ -77,6 +81,11 @@ export class Forwarder {
   get viaEntry(): string {
     return this.#viaEntry;
   }
+
+  /** @internal */
+  get coldStartHeader(): boolean {
+    return this.#coldStartHeader;
+  }
 }
 
 class ForwardHandler implements Dispatcher.DispatchHandler, ClientBound {
@@ -84,7 +93,7 @@ class ForwardHandler implements Dispatcher.DispatchHandler, ClientBound {
   readonly #req: ProxyRequest;
   readonly #res: ProxyResponse;
   readonly #target: ForwardTarget;
-  readonly #startedAt: number;
+  readonly #ctx: RequestContext;
   readonly #opts: Dispatcher.DispatchOptions;
   #abort: ((reason?: Error) => void) | null = null;
   #resume: (() => void) | null = null;
@@ -101,12 +110,12 @@ class ForwardHandler implements Dispatcher.DispatchHandler, ClientBound {
   #done = false;
   #clientGone = false;
 
-  constructor(forwarder: Forwarder, req: ProxyRequest, res: ProxyResponse, target: ForwardTarget, startedAt: number, opts: Dispatcher.DispatchOptions) {
+  constructor(forwarder: Forwarder, req: ProxyRequest, res: ProxyResponse, target: ForwardTarget, ctx: RequestContext, opts: Dispatcher.DispatchOptions) {
     this.#forwarder = forwarder;
     this.#req = req;
     this.#res = res;
     this.#target = target;
-    this.#startedAt = startedAt;
+    this.#ctx = ctx;
     this.#opts = opts;
     req.bind(this);
   }
@@ -132,6 +141,8 @@ class ForwardHandler implements Dispatcher.DispatchHandler, ClientBound {
     this.#resume = resume;
     const head = rewriteResponseHead(rawHeaders, this.#forwarder.viaEntry);
     this.#contentLength = head.contentLength;
+    const waited = this.#ctx.coldStartMs;
+    if (waited !== null && this.#forwarder.coldStartHeader) head.headers.push('x-wakegate-cold-start', String(waited), 'server-timing', `wake;dur=${waited}`);
     this.#res.writeHead(statusCode, statusText, head.headers);
     return true;
   }
@@ -162,7 +173,7 @@ class ForwardHandler implements Dispatcher.DispatchHandler, ClientBound {
     } else {
       this.#res.end();
     }
-    this.#forwarder.observer.finished(this.#req, this.#status, this.#startedAt, this.#target);
+    this.#forwarder.observer.finished(this.#req, this.#status, this.#ctx, this.#target);
   }
 
   onError(err: Error): void {
@@ -172,7 +183,7 @@ class ForwardHandler implements Dispatcher.DispatchHandler, ClientBound {
     if (this.#clientGone) {
       // The client left; nobody is waiting for an answer. Not an upstream failure.
       this.#done = true;
-      this.#forwarder.observer.finished(this.#req, 499, this.#startedAt, this.#target);
+      this.#forwarder.observer.finished(this.#req, 499, this.#ctx, this.#target);
       return;
     }
     const kind = upstreamErrorKind(err);
@@ -186,11 +197,11 @@ class ForwardHandler implements Dispatcher.DispatchHandler, ClientBound {
     this.#forwarder.observer.upstreamError(kind, err, this.#target);
     if (res.headersSent) {
       res.destroy();
-      this.#forwarder.observer.finished(this.#req, this.#status, this.#startedAt, this.#target);
+      this.#forwarder.observer.finished(this.#req, this.#status, this.#ctx, this.#target);
       return;
     }
     const error = new UpstreamError(kind, this.#target.environment, this.#target.origin, { cause: err });
-    this.#forwarder.observer.reply(this.#req, res, error, this.#startedAt, this.#target);
+    this.#forwarder.observer.reply(this.#req, res, error, this.#ctx, this.#target);
   }
 
   #retryable(kind: UpstreamErrorKind): boolean {

@@ -1,5 +1,5 @@
 import type { Duplex } from 'node:stream';
-import { performance } from 'node:perf_hooks';
+import type { Environment } from '../environments/environment.js';
 import type { RouteTable } from '../routing/route-table.js';
 import { normalizeHost } from '../routing/host.js';
 import {
@@ -20,11 +20,20 @@ import { NodeHttpListener } from './node-http/node-listener.js';
 import { rewriteRequestHead, type ForwardingPolicy, type RequestHead } from './request-headers.js';
 import type { UpstreamPools } from './upstream-pools.js';
 import { WebSocketTunnel } from './websocket-tunnel.js';
+import { RequestContext } from './request-context.js';
+import type { ClientFilter } from '../wake/client-filter.js';
+import { EVENTS_PATH, eventsTarget } from '../wake/event-path.js';
+import { streamEnvironmentEvents } from '../wake/event-stream.js';
+import type { HoldOutcome, Holds } from '../wake/holds.js';
+import { IgnoredClientError } from '../wake/wake-errors.js';
 
 /** The live route table: replaced whole when routes change, read once per request. */
-export interface RouteSource<T extends ForwardTarget> {
+export interface RouteSource<T extends ForwardTarget = Environment> {
   readonly current: RouteTable<T>;
 }
+
+/** Seconds an ignored client (probe, crawler) is told to wait before asking a sleeping environment again. */
+const IGNORED_RETRY_AFTER = 60;
 
 export interface ProxyServerOptions {
   readonly engine: 'native' | 'node';
@@ -39,28 +48,35 @@ export interface ProxyServerOptions {
  * decided from the request head is decided before any upstream is contacted — a request that gets
  * a 400/404/417/431/508 never reaches one.
  */
-export class ProxyServer<T extends ForwardTarget> implements RequestHandlers {
+export class ProxyServer implements RequestHandlers {
   readonly listener: ProxyListener;
   /** The HTTP/1.1 server in use (`native` falls back to `node` when Node's parser is unavailable). */
   readonly engine: 'native' | 'node';
-  readonly #routes: RouteSource<T>;
+  readonly #routes: RouteSource;
   readonly #policy: ForwardingPolicy;
   readonly #pools: UpstreamPools;
   readonly #observer: ForwardObserver;
   readonly #forwarder: Forwarder;
+  readonly #holds: Holds;
+  readonly #clients: ClientFilter;
 
   constructor(deps: {
-    routes: RouteSource<T>;
+    routes: RouteSource;
     policy: ForwardingPolicy;
     pools: UpstreamPools;
     observer: ForwardObserver;
+    holds: Holds;
+    clients: ClientFilter;
+    coldStartHeader: boolean;
     options: ProxyServerOptions;
   }) {
     this.#routes = deps.routes;
     this.#policy = deps.policy;
     this.#pools = deps.pools;
     this.#observer = deps.observer;
-    this.#forwarder = new Forwarder({ pools: deps.pools, observer: deps.observer, viaEntry: deps.policy.viaEntry });
+    this.#holds = deps.holds;
+    this.#clients = deps.clients;
+    this.#forwarder = new Forwarder({ pools: deps.pools, observer: deps.observer, viaEntry: deps.policy.viaEntry, coldStartHeader: deps.coldStartHeader });
     const o = deps.options;
     const settings = { maxHeaderSize: o.maxHeaderSize, headersTimeout: o.headersTimeout, requestTimeout: o.requestTimeout, keepAliveTimeout: o.keepAliveTimeout };
     this.engine = o.engine === 'native' && nativeParserAvailable() ? 'native' : 'node';
@@ -96,34 +112,71 @@ export class ProxyServer<T extends ForwardTarget> implements RequestHandlers {
   }
 
   request(req: ProxyRequest, res: ProxyResponse): void {
-    const startedAt = performance.now();
+    const ctx = new RequestContext();
     const head = rewriteRequestHead(req.rawHeaders, req.remoteAddress, this.#policy);
     const problem = this.#validate(req, head);
-    if (problem !== null) return this.#reject(req, res, problem, startedAt);
+    if (problem !== null) return this.#reject(req, res, problem, ctx);
     const target = requestTarget(req, head);
-    if (target instanceof BadRequestError) return this.#reject(req, res, target, startedAt);
+    if (target instanceof BadRequestError) return this.#reject(req, res, target, ctx);
     const { path, host } = target;
-    const route = this.#routes.current.lookup(host, path);
-    if (route === undefined) return this.#reject(req, res, noRoute(host, path), startedAt);
-    this.#forwarder.forward(req, res, route, head, path, startedAt);
+    if (path.startsWith(EVENTS_PATH)) return this.#events(req, res, host, path, ctx);
+    const env = this.#routes.current.lookup(host, path);
+    if (env === undefined) return this.#reject(req, res, noRoute(host, path), ctx);
+    const ignored = this.#clients.ignores(head.userAgent);
+    if (env.phase === 'awake') {
+      if (!ignored) ctx.track(env.activity);
+      return this.#forwarder.forward(req, res, env, head, path, ctx);
+    }
+    if (ignored) return this.#reject(req, res, new IgnoredClientError(env.id, env.phase, IGNORED_RETRY_AFTER), ctx, env);
+    ctx.track(env.activity);
+    const page = this.#holds.answerWithWaitingPage(req, res, env);
+    if (page === true) return this.#observer.finished(req, 200, ctx, env);
+    if (page !== false) return this.#reject(req, res, page, ctx, env);
+    this.#holds.hold(req, env, ctx, this.#outcome(req, res, ctx, env, () => this.#forwarder.forward(req, res, env, head, path, ctx)));
   }
 
   upgrade(req: ProxyRequest, res: ProxyResponse, socket: Duplex, upgradeHead: Buffer): void {
-    const startedAt = performance.now();
+    const ctx = new RequestContext();
     if (req.method === 'CONNECT') {
-      return this.#reject(req, res, new MethodNotAllowedError('CONNECT is not supported: this is a reverse proxy', 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS'), startedAt);
+      return this.#reject(req, res, new MethodNotAllowedError('CONNECT is not supported: this is a reverse proxy', 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS'), ctx);
     }
     const head = rewriteRequestHead(req.rawHeaders, req.remoteAddress, this.#policy);
     const target = requestTarget(req, head);
     const problem = this.#validate(req, head) ?? validateUpgrade(req, head) ?? (target instanceof BadRequestError ? target : null);
     const { path, host } = target instanceof BadRequestError ? { path: '/', host: undefined } : target;
-    const route = problem === null ? this.#routes.current.lookup(host, path) : undefined;
-    if (problem !== null || route === undefined) return this.#reject(req, res, problem ?? noRoute(host, path), startedAt);
-    // Another protocol (h2c, …): never forwarded as an upgrade (HAProxy drops h2c too). A request
-    // without a body is served as the plain request it also is, then the connection closes.
-    if (!isWebSocket(head)) return this.#forwarder.forward(req, res, route, head, path, startedAt);
-    const tunnel = new WebSocketTunnel({ req, res, socket, head: upgradeHead, target: route, observer: this.#observer, viaEntry: this.#policy.viaEntry, startedAt });
-    tunnel.open(this.#pools, head, path);
+    const env = problem === null ? this.#routes.current.lookup(host, path) : undefined;
+    if (problem !== null || env === undefined) return this.#reject(req, res, problem ?? noRoute(host, path), ctx);
+    const ignored = this.#clients.ignores(head.userAgent);
+    if (ignored && env.phase !== 'awake') return this.#reject(req, res, new IgnoredClientError(env.id, env.phase, IGNORED_RETRY_AFTER), ctx, env);
+    if (!ignored) ctx.track(env.activity);
+    const open = (): void => {
+      // Another protocol (h2c, …): never forwarded as an upgrade (HAProxy drops h2c too). A request
+      // without a body is served as the plain request it also is, then the connection closes.
+      if (!isWebSocket(head)) return this.#forwarder.forward(req, res, env, head, path, ctx);
+      const tunnel = new WebSocketTunnel({ req, res, socket, head: upgradeHead, target: env, observer: this.#observer, viaEntry: this.#policy.viaEntry, ctx });
+      tunnel.open(this.#pools, head, path);
+    };
+    if (env.phase === 'awake') return open();
+    this.#holds.hold(req, env, ctx, this.#outcome(req, res, ctx, env, open));
+  }
+
+  /** What a held request does once its wait is over. */
+  #outcome(req: ProxyRequest, res: ProxyResponse, ctx: RequestContext, env: Environment, forward: () => void): HoldOutcome {
+    return {
+      forward,
+      reject: (error) => this.#reject(req, res, error, ctx, env),
+      abandoned: () => this.#observer.finished(req, 499, ctx, env),
+    };
+  }
+
+  /** `/.wakegate/events?env=NAME` on a host of that environment: the waiting page's live progress. */
+  #events(req: ProxyRequest, res: ProxyResponse, host: string | undefined, path: string, ctx: RequestContext): void {
+    const name = eventsTarget(path);
+    const env = this.#routes.current.lookup(host, '/');
+    if (name === null || env === undefined || env.id !== name) return this.#reject(req, res, noRoute(host, path), ctx);
+    const stop = streamEnvironmentEvents(res, env);
+    req.bind({ clientClosed: stop });
+    this.#observer.finished(req, 200, ctx, env);
   }
 
   clientError(status: number): void {
@@ -142,10 +195,10 @@ export class ProxyServer<T extends ForwardTarget> implements RequestHandlers {
     return null;
   }
 
-  #reject(req: ProxyRequest, res: ProxyResponse, error: ProxyError, startedAt: number): void {
+  #reject(req: ProxyRequest, res: ProxyResponse, error: ProxyError, ctx: RequestContext, env?: Environment): void {
     // A body we will not read must not be taken for the next request on this connection.
     if (!req.complete && (error.status === 400 || error.status === 417 || error.status === 431 || error.status === 501)) res.keepAlive = false;
-    this.#observer.reply(req, res, error, startedAt, undefined);
+    this.#observer.reply(req, res, error, ctx, env);
   }
 }
 

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { problemReply, type ProxyError, type UpstreamErrorKind } from './errors.js';
 import type { ProxyRequest, ProxyResponse } from './exchange.js';
+import type { RequestContext } from './request-context.js';
 import type { ForwardObserver, ForwardTarget } from './forwarder.js';
 
 /** The slice of the metrics the request path feeds. */
@@ -25,8 +26,9 @@ export class RequestObserver implements ForwardObserver {
     this.#accessLog = deps.accessLog;
   }
 
-  finished(req: ProxyRequest, status: number, startedAt: number, target: ForwardTarget | undefined): void {
-    const seconds = (performance.now() - startedAt) / 1000;
+  finished(req: ProxyRequest, status: number, ctx: RequestContext, target: ForwardTarget | undefined): void {
+    ctx.finish();
+    const seconds = (performance.now() - ctx.startedAt) / 1000;
     this.#metrics.observeRequest(status, seconds, target?.environment);
     if (this.#accessLog) {
       this.#logger.info({ method: req.method, url: req.url, host: hostOf(req), status, ms: Math.round(seconds * 1e4) / 10, environment: target?.environment }, 'request');
@@ -44,7 +46,7 @@ export class RequestObserver implements ForwardObserver {
     this.#metrics.observeRequest(status, 0);
   }
 
-  reply(req: ProxyRequest, res: ProxyResponse, error: ProxyError, startedAt: number, target: ForwardTarget | undefined): void {
+  reply(req: ProxyRequest, res: ProxyResponse, error: ProxyError, ctx: RequestContext, target: ForwardTarget | undefined): void {
     if (!res.headersSent) {
       const reply = problemReply(error);
       res.writeHead(reply.status, undefined, reply.fields);
@@ -52,7 +54,7 @@ export class RequestObserver implements ForwardObserver {
     } else {
       res.destroy();
     }
-    this.finished(req, error.status, startedAt, target);
+    this.finished(req, error.status, ctx, target);
     if (this.#logger.isLevelEnabled('debug')) {
       this.#logger.debug({ code: error.code, status: error.status, method: req.method, url: req.url }, error.message);
     }

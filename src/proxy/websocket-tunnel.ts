@@ -2,6 +2,7 @@ import type { Duplex } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { UpstreamError, upstreamErrorKind } from './errors.js';
 import type { ProxyRequest, ProxyResponse } from './exchange.js';
+import type { RequestContext } from './request-context.js';
 import type { ForwardObserver, ForwardTarget } from './forwarder.js';
 import type { RequestHead } from './request-headers.js';
 import { rewriteResponseHead, upgradeResponseHead, type RawField } from './response-headers.js';
@@ -22,7 +23,7 @@ export class WebSocketTunnel implements Dispatcher.DispatchHandler {
   readonly #target: ForwardTarget;
   readonly #observer: ForwardObserver;
   readonly #viaEntry: string;
-  readonly #startedAt: number;
+  readonly #ctx: RequestContext;
   #abort: ((reason?: Error) => void) | null = null;
   #declined = false;
   #resume: (() => void) | null = null;
@@ -37,7 +38,7 @@ export class WebSocketTunnel implements Dispatcher.DispatchHandler {
     target: ForwardTarget;
     observer: ForwardObserver;
     viaEntry: string;
-    startedAt: number;
+    ctx: RequestContext;
   }) {
     this.#req = args.req;
     this.#res = args.res;
@@ -46,7 +47,7 @@ export class WebSocketTunnel implements Dispatcher.DispatchHandler {
     this.#target = args.target;
     this.#observer = args.observer;
     this.#viaEntry = args.viaEntry;
-    this.#startedAt = args.startedAt;
+    this.#ctx = args.ctx;
     this.#socket.once('close', this.#onClientClose);
     this.#socket.on('error', noop);
   }
@@ -84,8 +85,10 @@ export class WebSocketTunnel implements Dispatcher.DispatchHandler {
     client.off('close', this.#onClientClose);
     client.write(upgradeResponseHead(statusCode, 'Switching Protocols', rawHeaders ?? [], this.#viaEntry));
     if (this.#head.length > 0) upstream.write(this.#head);
-    join(client, upstream);
-    this.#observer.finished(this.#req, statusCode, this.#startedAt, this.#target);
+    // An open WebSocket is activity until it closes, not just until the 101.
+    const activity = this.#ctx.detachActivity();
+    join(client, upstream, () => activity?.end(Date.now()));
+    this.#observer.finished(this.#req, statusCode, this.#ctx, this.#target);
   }
 
   // The upstream declined: relay its answer as a normal response, then close.
@@ -109,25 +112,25 @@ export class WebSocketTunnel implements Dispatcher.DispatchHandler {
   onComplete(): void {
     this.#settled = true;
     if (this.#declined) this.#res.end();
-    this.#observer.finished(this.#req, this.#status, this.#startedAt, this.#target);
+    this.#observer.finished(this.#req, this.#status, this.#ctx, this.#target);
   }
 
   onError(err: Error): void {
     if (this.#settled) return;
     this.#settled = true;
     if (this.#socket.destroyed) {
-      this.#observer.finished(this.#req, 499, this.#startedAt, this.#target);
+      this.#observer.finished(this.#req, 499, this.#ctx, this.#target);
       return;
     }
     const kind = upstreamErrorKind(err);
     this.#observer.upstreamError(kind, err, this.#target);
     if (this.#declined) {
       this.#socket.destroy();
-      this.#observer.finished(this.#req, this.#status, this.#startedAt, this.#target);
+      this.#observer.finished(this.#req, this.#status, this.#ctx, this.#target);
       return;
     }
     const error = new UpstreamError(kind, this.#target.environment, this.#target.origin, { cause: err });
-    this.#observer.reply(this.#req, this.#res, error, this.#startedAt, this.#target);
+    this.#observer.reply(this.#req, this.#res, error, this.#ctx, this.#target);
   }
 
   #onClientClose = (): void => {
@@ -136,16 +139,21 @@ export class WebSocketTunnel implements Dispatcher.DispatchHandler {
   };
 }
 
-function join(a: Duplex, b: Duplex): void {
+function join(a: Duplex, b: Duplex, closed: () => void): void {
   for (const s of [a, b] as const) {
     const sock = s as Duplex & { setNoDelay?: (v: boolean) => void; setTimeout?: (ms: number) => void; setKeepAlive?: (on: boolean, ms: number) => void };
     sock.setNoDelay?.(true);
     sock.setTimeout?.(0);
     sock.setKeepAlive?.(true, 60_000);
   }
+  let open = true;
   const teardown = (): void => {
     a.destroy();
     b.destroy();
+    if (open) {
+      open = false;
+      closed();
+    }
   };
   a.on('error', teardown);
   b.on('error', teardown);

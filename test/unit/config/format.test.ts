@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { formatConfig } from '../../../src/config/format.js';
@@ -19,7 +20,8 @@ describe('formatConfig', () => {
     expect(shape['sleep']).toEqual({ idleAfter: '90m', minAwake: '2m', maxAwake: 'off', checkEvery: '30s' });
     expect(shape['server']?.['requestTimeout']).toBe('5m');
     expect(shape['environments']).toEqual([
-      { name: 'shop', hosts: ['shop.localhost'], paths: ['/'], upstream: 'http://127.0.0.1:3001', command: ['node', 'app.mjs'], env: { PORT: '3001' }, cwd: 'apps', ready: { httpGet: '/healthz' }, idleAfter: '5m' },
+      // A relative cwd is resolved (here against the working directory: no file was read).
+      { name: 'shop', hosts: ['shop.localhost'], paths: ['/'], upstream: 'http://127.0.0.1:3001', command: ['node', 'app.mjs'], env: { PORT: '3001' }, cwd: path.resolve('apps'), ready: { httpGet: '/healthz' }, idleAfter: '5m' },
       { name: 'docs', hosts: ['*.docs.localhost'], paths: ['/api'], upstream: 'http://127.0.0.1:4000', env: {}, ready: { tcp: true }, idleAfter: 'never' },
       { name: 'plain', hosts: ['plain.localhost'], paths: ['/'], upstream: 'http://[::1]:5000', env: {}, ready: { tcp: true } },
     ]);

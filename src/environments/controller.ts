@@ -1,0 +1,157 @@
+import type { Logger } from 'pino';
+import type { Metrics } from '../observability/metrics.js';
+import type { SleepReason } from '../observability/metric-labels.js';
+import { WakeFailure, type EnvironmentProvider } from '../providers/provider.js';
+import type { Environment } from './environment.js';
+
+export interface ControllerDeps {
+  /** The provider that runs an environment; null for static environments (always awake). */
+  readonly providerOf: (env: Environment) => EnvironmentProvider | null;
+  readonly metrics: Pick<Metrics, 'coldStart' | 'sleep'>;
+  readonly logger: Logger;
+  /** `wake.timeout`: a wake not ready by then fails (and its held requests get 504). */
+  readonly wakeTimeout: number;
+  /** `wake.maxWakesPerHour` per environment. */
+  readonly maxWakesPerHour: number;
+  readonly perEnvironmentMetrics: boolean;
+  readonly now?: () => number;
+}
+
+/** Why a wake was not started. */
+export type WakeRefusal = { readonly budget: number; readonly retryAfter: number };
+
+const HOUR = 3_600_000;
+
+/**
+ * Drives phases: wakes (single-flight per environment, within a wake budget) and sleeps, calling
+ * the provider for the work. Every transition goes through here, so the phase an environment shows
+ * is the one its provider was last asked for:
+ *
+ *   asleep|failed ─wake→ waking ─ready→ awake ─sleep→ sleeping ─down→ asleep
+ *                          └─fails or times out→ failed (the next request retries)
+ *
+ * A wake asked for while a sleep is still running starts as soon as the sleep is done.
+ */
+export class EnvironmentController {
+  readonly #deps: ControllerDeps;
+  readonly #now: () => number;
+  readonly #wakes = new Map<string, Promise<void>>();
+  readonly #sleeps = new Map<string, Promise<void>>();
+  /** Start times of the wakes of the last hour, per environment. */
+  readonly #wakeTimes = new Map<string, number[]>();
+
+  constructor(deps: ControllerDeps) {
+    this.#deps = deps;
+    this.#now = deps.now ?? Date.now;
+  }
+
+  /**
+   * Makes sure `env` is awake or on its way: starts a wake unless one runs. Returns a refusal when
+   * the wake budget is spent; otherwise the caller waits on `env.whenReady`.
+   */
+  ensureWaking(env: Environment, trigger: string): WakeRefusal | null {
+    if (env.phase === 'awake' || this.#wakes.has(env.id)) return null;
+    const provider = this.#deps.providerOf(env);
+    if (provider === null) return null;
+    const refusal = this.#spendBudget(env);
+    if (refusal !== null) {
+      this.#deps.logger.warn({ environment: env.id, budget: this.#deps.maxWakesPerHour, retryAfter: refusal.retryAfter, trigger }, 'wake refused: the wake budget for the last hour is spent');
+      return refusal;
+    }
+    const wake = this.#wake(env, provider, trigger).finally(() => this.#wakes.delete(env.id));
+    this.#wakes.set(env.id, wake);
+    return null;
+  }
+
+  /** Puts `env` to sleep (idempotent); resolves when it is asleep. */
+  sleep(env: Environment, reason: SleepReason, because: string): Promise<void> {
+    const running = this.#sleeps.get(env.id);
+    if (running !== undefined) return running;
+    const provider = this.#deps.providerOf(env);
+    if (provider === null) return Promise.reject(new Error(`"${env.id}" is a static environment: its upstream is always up and never put to sleep`));
+    const sleep = this.#sleep(env, provider, reason, because).finally(() => this.#sleeps.delete(env.id));
+    this.#sleeps.set(env.id, sleep);
+    return sleep;
+  }
+
+  /** The provider saw the environment go down by itself (its process exited). */
+  wentDown(env: Environment, cause: string): void {
+    if (env.phase !== 'awake') return;
+    this.#deps.logger.warn({ environment: env.id, cause }, 'environment went down; the next request wakes it');
+    env.setPhase('asleep', this.#now(), cause);
+  }
+
+  /** Wakes and sleeps still running (shutdown waits for none of them; the provider stops its processes). */
+  get busy(): number {
+    return this.#wakes.size + this.#sleeps.size;
+  }
+
+  async #wake(env: Environment, provider: EnvironmentProvider, trigger: string): Promise<void> {
+    const pendingSleep = this.#sleeps.get(env.id);
+    if (pendingSleep !== undefined) await pendingSleep.catch(() => undefined);
+    const started = this.#now();
+    env.wakeStartedAt = started;
+    env.lastError = null;
+    env.lastStep = null;
+    env.setPhase('waking', started, `woken by ${trigger}`);
+    this.#deps.logger.info({ environment: env.id, trigger }, 'waking environment');
+    const deadline = AbortSignal.timeout(this.#deps.wakeTimeout);
+    try {
+      await provider.wake(env.id, deadline, (step) => env.progress(step, this.#now()));
+      const now = this.#now();
+      env.lastWakeMs = now - started;
+      env.setPhase('awake', now, `woken by ${trigger}`);
+      this.#coldStart('success', env);
+      this.#deps.logger.info({ environment: env.id, ms: env.lastWakeMs }, 'environment is awake');
+    } catch (err) {
+      const now = this.#now();
+      const timedOut = deadline.aborted && !(err instanceof WakeFailure);
+      // Set by progress callbacks during the wake (the narrowing from the reset above does not hold).
+      const step = env.lastStep as string | null;
+      const reason = timedOut
+        ? `not ready within ${Math.round(this.#deps.wakeTimeout / 1000)} s${step === null ? '' : ` (${step})`}`
+        : err instanceof Error
+          ? err.message
+          : String(err);
+      env.lastError = reason;
+      env.setPhase('failed', now, reason, timedOut ? new WakeTimedOut(reason) : err instanceof Error ? err : new Error(reason));
+      this.#coldStart(timedOut ? 'timeout' : 'failure', env);
+      this.#deps.logger.warn({ environment: env.id, reason, ms: now - started }, 'wake failed; the next request retries');
+    }
+  }
+
+  async #sleep(env: Environment, provider: EnvironmentProvider, reason: SleepReason, because: string): Promise<void> {
+    const wake = this.#wakes.get(env.id);
+    env.setPhase('sleeping', this.#now(), because);
+    this.#deps.logger.info({ environment: env.id, reason, because }, 'putting environment to sleep');
+    try {
+      await provider.sleep(env.id, because);
+    } finally {
+      if (wake !== undefined) await wake.catch(() => undefined);
+      env.setPhase('asleep', this.#now(), because);
+    }
+    this.#deps.metrics.sleep(reason);
+  }
+
+  #coldStart(result: 'success' | 'failure' | 'timeout', env: Environment): void {
+    const seconds = (env.lastWakeMs ?? 0) / 1000;
+    this.#deps.metrics.coldStart(result, seconds, this.#deps.perEnvironmentMetrics ? env.id : undefined);
+  }
+
+  #spendBudget(env: Environment): WakeRefusal | null {
+    const now = this.#now();
+    const times = (this.#wakeTimes.get(env.id) ?? []).filter((t) => now - t < HOUR);
+    if (times.length >= this.#deps.maxWakesPerHour) {
+      this.#wakeTimes.set(env.id, times);
+      return { budget: this.#deps.maxWakesPerHour, retryAfter: Math.max(1, Math.ceil((times[0]! + HOUR - now) / 1000)) };
+    }
+    times.push(now);
+    this.#wakeTimes.set(env.id, times);
+    return null;
+  }
+}
+
+/** The wake ran out of `wake.timeout`: held requests answer 504 rather than 502. */
+export class WakeTimedOut extends Error {
+  override readonly name = 'WakeTimedOut';
+}

@@ -1,0 +1,143 @@
+import type { ControlOutcome, EnvironmentView, EnvironmentsSource } from '../admin/types.js';
+import type { EnvironmentConfig } from '../config/types.js';
+import type { Metrics } from '../observability/metrics.js';
+import { ENVIRONMENT_PHASES, type EnvironmentPhase } from '../observability/metric-labels.js';
+import type { RouteSpec } from '../routing/route-table.js';
+import type { Decision } from '../sleep/policy.js';
+import type { EnvironmentController } from './controller.js';
+import { Environment } from './environment.js';
+
+export interface RegistryDeps {
+  readonly controller: EnvironmentController;
+  readonly metrics: Pick<Metrics, 'setEnvironments'>;
+  /** The sleeper's view of an environment: when it sleeps and why it is awake. */
+  readonly explain: (env: Environment) => Decision;
+  /** Recent output lines of an environment's process ([] where none). */
+  readonly output: (env: Environment) => readonly string[];
+  /** `wake.timeout`, the longest an API wake waits for readiness. */
+  readonly wakeTimeout: number;
+  readonly now?: () => number;
+}
+
+/**
+ * The environments wakegate knows, by id: their runtime state (`Environment`), the routes that lead
+ * to them, and the admin API's view of them. Static environments start awake; local ones asleep
+ * (nothing runs until a request asks for it).
+ */
+export class EnvironmentRegistry implements EnvironmentsSource {
+  readonly #byId = new Map<string, Environment>();
+  #deps: RegistryDeps | null = null;
+
+  constructor(configs: readonly EnvironmentConfig[], defaultIdleAfter: number, now: number) {
+    for (const config of configs) {
+      const kind = config.command === null ? 'static' : 'local';
+      const env = new Environment(
+        { id: config.name, kind, hosts: config.hosts, paths: config.paths, upstream: config.upstream, idleAfter: config.idleAfter ?? defaultIdleAfter },
+        kind === 'static' ? 'awake' : 'asleep',
+        now,
+      );
+      this.#byId.set(env.id, env);
+    }
+  }
+
+  /** Wires what the views and controls need; phase counts flow to `metrics` from now on. */
+  attach(deps: RegistryDeps): void {
+    this.#deps = deps;
+    const publish = (): void => deps.metrics.setEnvironments(this.phaseCounts());
+    for (const env of this.#byId.values()) env.subscribe((event) => event.type === 'phase' && publish());
+    publish();
+  }
+
+  all(): IterableIterator<Environment> {
+    return this.#byId.values();
+  }
+
+  find(id: string): Environment | undefined {
+    return this.#byId.get(id);
+  }
+
+  /** One route per host × path prefix, each pointing at its environment. */
+  routes(): RouteSpec<Environment>[] {
+    const specs: RouteSpec<Environment>[] = [];
+    for (const env of this.#byId.values()) {
+      for (const host of env.spec.hosts) for (const pathPrefix of env.spec.paths) specs.push({ host, pathPrefix, target: env });
+    }
+    return specs;
+  }
+
+  phaseCounts(): Record<EnvironmentPhase, number> {
+    const counts = Object.fromEntries(ENVIRONMENT_PHASES.map((p) => [p, 0])) as Record<EnvironmentPhase, number>;
+    for (const env of this.#byId.values()) counts[env.phase]++;
+    return counts;
+  }
+
+  list(): EnvironmentView[] {
+    return [...this.#byId.values()].map((env) => this.view(env));
+  }
+
+  get(id: string): EnvironmentView | undefined {
+    const env = this.#byId.get(id);
+    return env === undefined ? undefined : this.view(env);
+  }
+
+  /** Wakes through the same path as a request, and waits (up to `wake.timeout`) until it is awake. */
+  async wake(id: string): Promise<ControlOutcome> {
+    const env = this.#byId.get(id);
+    const deps = this.#requireDeps();
+    if (env === undefined) return { done: false, status: 409, reason: `no environment "${id}"` };
+    const refusal = deps.controller.ensureWaking(env, 'the API');
+    if (refusal !== null) return { done: false, status: 503, reason: `the wake budget is spent (${refusal.budget} wakes in the last hour); try again in ${refusal.retryAfter} s` };
+    const outcome = await env.whenReady(AbortSignal.timeout(deps.wakeTimeout));
+    if (outcome.ready) return { done: true, view: this.view(env) };
+    const timedOut = outcome.error.name === 'TimeoutError' || outcome.error.name === 'WakeTimedOut';
+    return { done: false, status: timedOut ? 504 : 502, reason: outcome.error.message };
+  }
+
+  async sleep(id: string): Promise<ControlOutcome> {
+    const env = this.#byId.get(id);
+    const deps = this.#requireDeps();
+    if (env === undefined) return { done: false, status: 409, reason: `no environment "${id}"` };
+    if (env.spec.kind === 'static') return { done: false, status: 409, reason: `"${id}" is a static environment: its upstream is always up and never put to sleep` };
+    try {
+      await deps.controller.sleep(env, 'manual', 'put to sleep through the API');
+    } catch (err) {
+      return { done: false, status: 502, reason: err instanceof Error ? err.message : String(err) };
+    }
+    return { done: true, view: this.view(env) };
+  }
+
+  view(env: Environment): EnvironmentView {
+    const deps = this.#requireDeps();
+    const decision = deps.explain(env);
+    const a = env.activity;
+    return {
+      id: env.id,
+      phase: env.phase,
+      kind: env.spec.kind,
+      hosts: [...env.spec.hosts],
+      paths: [...env.spec.paths],
+      upstream: env.spec.upstream,
+      phaseSince: iso(env.phaseSince),
+      reason: env.reason,
+      lastActivity: a.lastRequestAt === null ? null : iso(a.lastRequestAt),
+      sleepsAt: decision.action === 'keep' && decision.sleepsAt !== null && Number.isFinite(decision.sleepsAt) ? iso(decision.sleepsAt) : null,
+      awakeBecause: env.phase === 'awake' ? decision.because : null,
+      inFlight: a.inFlight,
+      requests: a.requests,
+      idleAfterSeconds: Number.isFinite(env.spec.idleAfter) ? env.spec.idleAfter / 1000 : null,
+      lastWakeSeconds: env.lastWakeMs === null ? null : env.lastWakeMs / 1000,
+      lastError: env.lastError,
+      wakeStep: env.phase === 'waking' ? env.lastStep : null,
+      output: [...deps.output(env)].slice(-20),
+    };
+  }
+
+  #requireDeps(): RegistryDeps {
+    if (this.#deps === null) throw new Error('the environment registry is not attached');
+    return this.#deps;
+  }
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
