@@ -102,7 +102,8 @@ export class Environment implements ForwardTarget {
 
   /**
    * Moves to `phase`. Becoming `awake` releases every readiness waiter; becoming `failed` releases
-   * them with `error`. Listeners hear of every change.
+   * them with `error`. Going to sleep releases nobody: a request that arrives meanwhile waits for
+   * the wake that follows the sleep. Listeners hear of every change.
    */
   setPhase(phase: EnvironmentPhase, now: number, reason: string | null = null, error?: Error): void {
     if (phase === this.#phase && reason === this.#reason) return;
@@ -113,7 +114,6 @@ export class Environment implements ForwardTarget {
     this.#emit({ type: 'phase', phase, at: now, reason });
     if (phase === 'awake') this.#release({ ready: true });
     else if (phase === 'failed') this.#release({ ready: false, error: error ?? new Error(reason ?? 'the wake failed') });
-    else if (phase === 'asleep' || phase === 'sleeping') this.#release({ ready: false, error: new Error(reason ?? `the environment is ${phase}`) });
   }
 
   /** A step of the current wake, for the waiting page. */

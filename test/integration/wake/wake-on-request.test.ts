@@ -204,6 +204,61 @@ describe('wake on request', () => {
     expect(reply.json()).toEqual({ method: 'POST', bytes: body.length, sha256: createHash('sha256').update(body).digest('hex') });
   });
 
+  it('answers Expect: 100-continue only once the request is forwarded, after the wake', async () => {
+    const { wg } = await wakegateWithApp({ delayMs: 600 });
+    const socket = net.connect(wg.port, '127.0.0.1');
+    const sent = Date.now();
+    socket.write('POST /echo HTTP/1.1\r\nHost: app.test\r\nContent-Length: 5\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n');
+    let text = '';
+    let continuedAfter = -1;
+    await new Promise<void>((resolve) => {
+      socket.on('data', (d: Buffer) => {
+        text += d.toString();
+        if (continuedAfter < 0 && text.startsWith('HTTP/1.1 100')) {
+          continuedAfter = Date.now() - sent;
+          socket.write('hello');
+        }
+      });
+      socket.on('close', () => resolve());
+    });
+    expect(continuedAfter).toBeGreaterThanOrEqual(500);
+    expect(text).toContain('"bytes":5');
+  });
+
+  it('wakes an environment again when a request arrives while it is going to sleep', async () => {
+    const { wg, starts } = await wakegateWithApp();
+    expect((await send({ port: wg.port, path: '/' })).status).toBe(200);
+    const sleeping = send({ port: wg.adminPort, method: 'POST', path: '/api/v1/environments/app/sleep' });
+    await eventually(async () => (await phaseOf(wg)) !== 'awake', 3_000, 'sleeping');
+    const reply = await send({ port: wg.port, path: '/' });
+    expect(reply.status).toBe(200);
+    expect((await sleeping).status).toBe(200);
+    expect(starts()).toBe(2);
+    expect(await phaseOf(wg)).toBe('awake');
+  });
+
+  it('counts cold starts, held requests and phases in its metrics', async () => {
+    const { wg } = await wakegateWithApp({ delayMs: 300 });
+    expect((await send({ port: wg.port, path: '/' })).status).toBe(200);
+    const metrics = (await send({ port: wg.adminPort, path: '/metrics' })).text;
+    expect(metrics).toMatch(/wakegate_cold_starts_total\{result="success"\} 1/);
+    expect(metrics).toMatch(/wakegate_wake_duration_seconds_count 1/);
+    expect(metrics).toMatch(/wakegate_held_requests 0/);
+    expect(metrics).toMatch(/wakegate_environments\{phase="awake"\} 1/);
+    expect(metrics).toMatch(/wakegate_environments\{phase="asleep"\} 0/);
+  });
+
+  it('refuses a wake beyond the hourly wake budget with 503 and Retry-After', async () => {
+    const { wg, starts } = await wakegateWithApp({}, { wake: { maxWakesPerHour: 1 } });
+    expect((await send({ port: wg.port, path: '/' })).status).toBe(200);
+    expect((await send({ port: wg.adminPort, method: 'POST', path: '/api/v1/environments/app/sleep' })).status).toBe(200);
+    const refused = await send({ port: wg.port, path: '/' });
+    expect(refused.status).toBe(503);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(3_000);
+    expect(refused.json()).toMatchObject({ code: 'WAKEGATE_WAKE_BUDGET', environment: 'app' });
+    expect(starts()).toBe(1);
+  });
+
   it('wakes and sleeps through the admin API', async () => {
     const { wg } = await wakegateWithApp();
     const woken = await send({ port: wg.adminPort, method: 'POST', path: '/api/v1/environments/app/wake' });

@@ -1,0 +1,48 @@
+// The environment's app of scenario (d) cold start: the smallest Node HTTP server, whose start the
+// harness can hold back and whose listening moment it can read. Configured through its environment:
+//   PORT             port to listen on (127.0.0.1)
+//   LISTEN_FILE      append "<pid> <ms>\n" once listening; ms = performance.timeOrigin + performance.now(),
+//                    the clock the harness and its clients read too (sub-millisecond, same machine)
+//   GATE_FILE        while this file exists, do not listen yet (checked every millisecond): the harness
+//                    holds requests at wakegate this way, then removes the file to let the app start
+//   MAX_LIFETIME_MS  exit after this long whatever happens (default 120 000)
+// Every request is answered `200 hello world\n`. SIGTERM exits at once. The app also exits when its
+// parent goes away (wakegate or the harness killed without cleaning up), so no orphan keeps the port.
+// Plain .mjs without imports beyond node: so its start is as short as a Node start can be.
+import { appendFileSync, existsSync } from 'node:fs';
+import http from 'node:http';
+
+const now = () => performance.timeOrigin + performance.now();
+const port = Number(process.env.PORT);
+const listenFile = process.env.LISTEN_FILE;
+const gateFile = process.env.GATE_FILE;
+const BODY = 'hello world\n';
+
+process.on('SIGTERM', () => process.exit(0));
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) process.exit(0);
+}, 250).unref();
+setTimeout(() => process.exit(0), Number(process.env.MAX_LIFETIME_MS ?? 120_000)).unref();
+
+function listen() {
+  const server = http.createServer((req, res) => {
+    req.resume();
+    res.writeHead(200, { 'content-type': 'text/plain', 'content-length': BODY.length });
+    res.end(BODY);
+  });
+  server.listen(port, '127.0.0.1', () => {
+    const at = now();
+    if (listenFile) appendFileSync(listenFile, `${process.pid} ${at.toFixed(4)}\n`);
+  });
+}
+
+if (gateFile && existsSync(gateFile)) {
+  const gate = setInterval(() => {
+    if (existsSync(gateFile)) return;
+    clearInterval(gate);
+    listen();
+  }, 1);
+} else {
+  listen();
+}
