@@ -5,6 +5,7 @@
 //                    the clock the harness and its clients read too (sub-millisecond, same machine)
 //   GATE_FILE        while this file exists, do not listen yet (checked every millisecond): the harness
 //                    holds requests at wakegate this way, then removes the file to let the app start
+//   STARTS_FILE      append "<pid>\n" at start (the harness kills a leftover by pid)
 //   MAX_LIFETIME_MS  exit after this long whatever happens (default 120 000)
 // Every request is answered `200 hello world\n`. SIGTERM exits at once. The app also exits when its
 // parent goes away (wakegate or the harness killed without cleaning up), so no orphan keeps the port.
@@ -18,6 +19,7 @@ const listenFile = process.env.LISTEN_FILE;
 const gateFile = process.env.GATE_FILE;
 const BODY = 'hello world\n';
 
+if (process.env.STARTS_FILE) appendFileSync(process.env.STARTS_FILE, `${process.pid}\n`);
 process.on('SIGTERM', () => process.exit(0));
 const parent = process.ppid;
 setInterval(() => {

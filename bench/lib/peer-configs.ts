@@ -20,7 +20,14 @@ export const PORTS = {
   haproxy: 18_082,
   caddy: 18_083,
   httpProxy: 18_084,
+  /** Scenario (d): wakegate with one local environment, its admin port, and that environment's app. */
+  coldWakegate: 18_090,
+  coldWakegateAdmin: 19_091,
+  coldApp: 19_010,
 } as const;
+
+/** The Host of scenario (d)'s environment. */
+export const COLD_HOST_HEADER = 'cold.bench';
 
 /** Every request a client sends on one connection is answered on it: the tools reconnect never. */
 const MANY = 1_000_000;
@@ -137,5 +144,48 @@ environments:
   - name: hello
     hosts: ["${BENCH_HOST_HEADER}"]
     upstream: "http://${HOST}:${upstreamPort}"
+`;
+}
+
+export interface ColdConfigOptions {
+  /** argv of the environment's app (the program first). */
+  readonly command: readonly string[];
+  /** Extra environment of the app. */
+  readonly appEnv: Readonly<Record<string, string>>;
+  /** `wake.maxHeldPerEnvironment` and `wake.maxHeldTotal`. */
+  readonly maxHeld: number;
+  /** `forward.maxConnectionsPerUpstream`. */
+  readonly maxConnectionsPerUpstream: number;
+}
+
+/**
+ * Scenario (d): one local environment (`cold`, TCP readiness) that starts asleep; wakes are asked for
+ * by requests and sleeps through the admin API only (the sleeper checks hourly, nothing is idle for an
+ * hour). The wake budget is raised far above the rounds of a run; the waiting page is off (the clients
+ * are not browsers anyway); a short shutdown grace so a stop is quick and stops the app too.
+ */
+export function coldWakegateConfig(options: ColdConfigOptions): string {
+  const env = Object.entries(options.appEnv)
+    .map(([key, value]) => `${key}: ${JSON.stringify(value)}`)
+    .join(', ');
+  return `listen: "${HOST}:${PORTS.coldWakegate}"
+admin: { listen: "${HOST}:${PORTS.coldWakegateAdmin}" }
+log: { level: warn }
+shutdown: { grace: 1s }
+wake:
+  timeout: 60s
+  maxHeldPerEnvironment: ${options.maxHeld}
+  maxHeldTotal: ${options.maxHeld}
+  maxWakesPerHour: 1000
+  waitingPage: never
+sleep: { idleAfter: 1h, minAwake: 0s, checkEvery: 1h }
+forward: { maxConnectionsPerUpstream: ${options.maxConnectionsPerUpstream} }
+environments:
+  - name: cold
+    hosts: ["${COLD_HOST_HEADER}"]
+    upstream: "http://${HOST}:${PORTS.coldApp}"
+    command: [${options.command.map((arg) => JSON.stringify(arg)).join(', ')}]
+    env: { ${env} }
+    ready: { tcp: true }
 `;
 }

@@ -202,7 +202,7 @@ async function startUpstream(env: BenchEnv, label: string, port: number, cpu: nu
 }
 
 /** Free = a connection is refused; anything that answers (or hangs) means another process holds it. */
-async function isPortFree(port: number): Promise<boolean> {
+export async function isPortFree(port: number): Promise<boolean> {
   const problem = await checkHello(`http://${HOST}:${port}/`, null);
   return problem?.includes('ECONNREFUSED') ?? false;
 }
@@ -218,7 +218,7 @@ function writeNginx(env: BenchEnv, name: string, text: string): string {
   return writeTemp(env, `${name}.conf`, text);
 }
 
-function writeTemp(env: BenchEnv, name: string, text: string): string {
+export function writeTemp(env: BenchEnv, name: string, text: string): string {
   const file = path.join(env.tmpDir, name);
   writeFileSync(file, text);
   return file;

@@ -39,8 +39,16 @@ export class WakeFailedError extends ProxyError {
   }
 }
 
+/** A 503 that tells the client when to come back (`Retry-After`, seconds). */
+abstract class RetryLaterError extends ProxyError {
+  abstract readonly retryAfter: number;
+  override headers(): string[] {
+    return ['retry-after', String(this.retryAfter)];
+  }
+}
+
 /** Too many requests are already held (for this environment, or in total). */
-export class HoldLimitError extends ProxyError {
+export class HoldLimitError extends RetryLaterError {
   readonly code = 'WAKEGATE_HOLD_LIMIT';
   readonly status = 503;
   readonly title = 'Too many requests are waiting for a wake';
@@ -55,13 +63,10 @@ export class HoldLimitError extends ProxyError {
   override extensions(): Record<string, unknown> {
     return { environment: this.environment, limit: this.limit, scope: this.scope };
   }
-  override headers(): string[] {
-    return ['retry-after', String(this.retryAfter)];
-  }
 }
 
 /** The environment was woken `wake.maxWakesPerHour` times in the last hour. */
-export class WakeBudgetError extends ProxyError {
+export class WakeBudgetError extends RetryLaterError {
   readonly code = 'WAKEGATE_WAKE_BUDGET';
   readonly status = 503;
   readonly title = 'The environment was woken too often';
@@ -75,13 +80,10 @@ export class WakeBudgetError extends ProxyError {
   override extensions(): Record<string, unknown> {
     return { environment: this.environment, budget: this.budget };
   }
-  override headers(): string[] {
-    return ['retry-after', String(this.retryAfter)];
-  }
 }
 
 /** A probe, crawler or uptime check asked for a sleeping environment: it does not wake it. */
-export class IgnoredClientError extends ProxyError {
+export class IgnoredClientError extends RetryLaterError {
   readonly code = 'WAKEGATE_NOT_WOKEN_FOR_CLIENT';
   readonly status = 503;
   readonly title = 'The environment is asleep';
@@ -94,9 +96,6 @@ export class IgnoredClientError extends ProxyError {
   }
   override extensions(): Record<string, unknown> {
     return { environment: this.environment, phase: this.phase };
-  }
-  override headers(): string[] {
-    return ['retry-after', String(this.retryAfter)];
   }
 }
 

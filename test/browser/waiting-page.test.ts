@@ -5,7 +5,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { Environment, type EnvironmentSpec } from '../../src/environments/environment.js';
-import type { ProxyResponse } from '../../src/proxy/exchange.js';
+import { NodeResponse } from '../../src/proxy/node-http/node-response.js';
 import { EVENTS_PATH, eventsTarget } from '../../src/wake/event-path.js';
 import { streamEnvironmentEvents } from '../../src/wake/event-stream.js';
 import { renderWaitingPage } from '../../src/wake/waiting-page.js';
@@ -16,55 +16,6 @@ if (!hasChromium) console.warn(`browser tests skipped: no Chromium at ${CHROMIUM
 
 const spec: EnvironmentSpec = { id: 'shop', kind: 'static', hosts: ['127.0.0.1'], paths: [], upstream: 'http://127.0.0.1:9', idleAfter: Infinity };
 
-/** `ProxyResponse` over `node:http`'s `ServerResponse`. */
-class NodeResponse implements ProxyResponse {
-  readonly #res: ServerResponse;
-
-  constructor(res: ServerResponse) {
-    this.#res = res;
-  }
-
-  get headersSent(): boolean {
-    return this.#res.headersSent;
-  }
-
-  get finished(): boolean {
-    return this.#res.writableEnded || this.#res.destroyed;
-  }
-
-  get keepAlive(): boolean {
-    return this.#res.shouldKeepAlive;
-  }
-
-  set keepAlive(value: boolean) {
-    this.#res.shouldKeepAlive = value;
-  }
-
-  writeHead(status: number, _reason: string | undefined, fields: readonly string[]): void {
-    this.#res.writeHead(status, fields as string[]);
-  }
-
-  write(chunk: Buffer): boolean {
-    return this.#res.write(chunk);
-  }
-
-  onceDrain(fn: () => void): void {
-    this.#res.once('drain', fn);
-  }
-
-  end(chunk?: Buffer | string): void {
-    if (chunk === undefined) this.#res.end();
-    else this.#res.end(chunk);
-  }
-
-  writeContinue(): void {
-    this.#res.writeContinue();
-  }
-
-  destroy(): void {
-    this.#res.destroy();
-  }
-}
 
 /**
  * The part of wakegate a browser meets while an environment wakes: the waiting page while it is

@@ -1,5 +1,6 @@
 import net from 'node:net';
 import type { ProxyListener, RequestHandlers } from '../exchange.js';
+import { listenOn } from '../listen.js';
 import { ClientConnection, type ConnectionHost, type ConnectionSettings } from './client-connection.js';
 
 /**
@@ -46,18 +47,11 @@ export class Http1Listener implements ProxyListener, ConnectionHost {
     return this.#connections.size;
   }
 
-  listen(host: string, port: number): Promise<{ host: string; port: number }> {
-    return new Promise((resolve, reject) => {
-      this.#server.once('error', reject);
-      this.#server.listen(port, host, () => {
-        this.#server.off('error', reject);
-        const address = this.#server.address();
-        if (address === null || typeof address === 'string') return reject(new Error('proxy listener has no address'));
-        this.#sweeper = setInterval(() => this.#sweep(), this.#sweepEvery);
-        this.#sweeper.unref();
-        resolve({ host: address.address, port: address.port });
-      });
-    });
+  async listen(host: string, port: number): Promise<{ host: string; port: number }> {
+    const address = await listenOn(this.#server, host, port);
+    this.#sweeper = setInterval(() => this.#sweep(), this.#sweepEvery);
+    this.#sweeper.unref();
+    return address;
   }
 
   closed(connection: ClientConnection): void {

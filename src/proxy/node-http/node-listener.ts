@@ -2,9 +2,11 @@ import http, { ServerResponse, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex, Readable } from 'node:stream';
 import { problemReply, HeadTooLargeError, BadRequestError, RequestTimeoutError, type ProxyError } from '../errors.js';
-import type { ClientBound, ProxyListener, ProxyRequest, ProxyResponse, RequestHandlers } from '../exchange.js';
+import type { ClientBound, ProxyListener, ProxyRequest, RequestHandlers } from '../exchange.js';
 import type { ConnectionSettings } from '../http1/client-connection.js';
 import { bindToClient, unbindFromClient, watchClientConnection } from './client-connections.js';
+import { NodeResponse } from './node-response.js';
+import { listenOn } from '../listen.js';
 
 /**
  * The same proxy on `node:http`: used when Node's parser is not reachable from userland (it is an
@@ -63,15 +65,7 @@ export class NodeHttpListener implements ProxyListener {
   }
 
   listen(host: string, port: number): Promise<{ host: string; port: number }> {
-    return new Promise((resolve, reject) => {
-      this.#server.once('error', reject);
-      this.#server.listen(port, host, () => {
-        this.#server.off('error', reject);
-        const address = this.#server.address();
-        if (address === null || typeof address === 'string') return reject(new Error('proxy listener has no address'));
-        resolve({ host: address.address, port: address.port });
-      });
-    });
+    return listenOn(this.#server, host, port);
   }
 
   startDraining(): void {
@@ -160,56 +154,6 @@ class NodeRequest implements ProxyRequest {
 
   unbind(item: ClientBound): void {
     unbindFromClient(this.#socket, item);
-  }
-}
-
-class NodeResponse implements ProxyResponse {
-  readonly #res: ServerResponse;
-
-  constructor(res: ServerResponse) {
-    this.#res = res;
-  }
-
-  get headersSent(): boolean {
-    return this.#res.headersSent;
-  }
-
-  get finished(): boolean {
-    return this.#res.writableEnded || this.#res.destroyed;
-  }
-
-  get keepAlive(): boolean {
-    return this.#res.shouldKeepAlive;
-  }
-
-  set keepAlive(value: boolean) {
-    this.#res.shouldKeepAlive = value;
-  }
-
-  writeHead(status: number, reason: string | undefined, fields: readonly string[]): void {
-    if (reason) this.#res.writeHead(status, reason, fields as string[]);
-    else this.#res.writeHead(status, fields as string[]);
-  }
-
-  write(chunk: Buffer): boolean {
-    return this.#res.write(chunk);
-  }
-
-  onceDrain(fn: () => void): void {
-    this.#res.once('drain', fn);
-  }
-
-  end(chunk?: Buffer | string): void {
-    if (chunk === undefined) this.#res.end();
-    else this.#res.end(chunk);
-  }
-
-  writeContinue(): void {
-    this.#res.writeContinue();
-  }
-
-  destroy(): void {
-    this.#res.destroy();
   }
 }
 

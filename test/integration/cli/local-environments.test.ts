@@ -1,20 +1,12 @@
 import { readFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { eventually, send } from '../../helpers/http-client.js';
+import { freePort } from '../../helpers/ports.js';
 import { ROOT, runCli, startWakegateProcess } from '../../helpers/process.js';
 
 const APP = fileURLToPath(new URL('../../fixtures/apps/wake-app.mjs', import.meta.url));
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** Gone, or a zombie waiting for its parent to reap it: either way no longer running. */
 function isRunning(pid: number): boolean {

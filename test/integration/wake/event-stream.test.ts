@@ -1,70 +1,29 @@
-import http, { type ServerResponse } from 'node:http';
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { Environment, type EnvironmentSpec } from '../../../src/environments/environment.js';
 import type { ProxyResponse } from '../../../src/proxy/exchange.js';
+import { NodeResponse } from '../../../src/proxy/node-http/node-response.js';
 import { streamEnvironmentEvents } from '../../../src/wake/event-stream.js';
 
 const spec: EnvironmentSpec = { id: 'shop', kind: 'static', hosts: ['shop.test'], paths: [], upstream: 'http://127.0.0.1:9', idleAfter: Infinity };
 
-/** `ProxyResponse` over `node:http`'s `ServerResponse`, counting what is written through it. */
-class NodeResponse implements ProxyResponse {
-  readonly #res: ServerResponse;
+/** The proxy's `node:http` response, counting what is written through it. */
+class CountingResponse extends NodeResponse {
   writes = 0;
   writesAfterEnd = 0;
 
-  constructor(res: ServerResponse) {
-    this.#res = res;
-  }
-
-  get headersSent(): boolean {
-    return this.#res.headersSent;
-  }
-
-  get finished(): boolean {
-    return this.#res.writableEnded || this.#res.destroyed;
-  }
-
-  get keepAlive(): boolean {
-    return this.#res.shouldKeepAlive;
-  }
-
-  set keepAlive(value: boolean) {
-    this.#res.shouldKeepAlive = value;
-  }
-
-  writeHead(status: number, _reason: string | undefined, fields: readonly string[]): void {
-    this.#res.writeHead(status, fields as string[]);
-  }
-
-  write(chunk: Buffer): boolean {
+  override write(chunk: Buffer): boolean {
     if (this.finished) this.writesAfterEnd++;
     this.writes++;
-    return this.#res.write(chunk);
-  }
-
-  onceDrain(fn: () => void): void {
-    this.#res.once('drain', fn);
-  }
-
-  end(chunk?: Buffer | string): void {
-    if (chunk === undefined) this.#res.end();
-    else this.#res.end(chunk);
-  }
-
-  writeContinue(): void {
-    this.#res.writeContinue();
-  }
-
-  destroy(): void {
-    this.#res.destroy();
+    return super.write(chunk);
   }
 }
 
 interface Served {
   port: number;
-  responses: NodeResponse[];
+  responses: CountingResponse[];
   /** Resolves each time the server side of a stream has been stopped after its client left. */
   stopped: Promise<void>;
   close(): Promise<void>;
@@ -78,11 +37,11 @@ afterEach(async () => {
 
 /** A real server answering every request with the environment's event stream. */
 async function serve(env: Environment, heartbeatMs?: number): Promise<Served> {
-  const responses: NodeResponse[] = [];
+  const responses: CountingResponse[] = [];
   let onStopped: () => void = () => undefined;
   const stopped = new Promise<void>((resolve) => (onStopped = resolve));
   const server = http.createServer((_req, res) => {
-    const response = new NodeResponse(res);
+    const response = new CountingResponse(res);
     responses.push(response);
     const stop = streamEnvironmentEvents(response, env, heartbeatMs === undefined ? undefined : { heartbeatMs });
     res.on('close', () => {

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { eventually, send } from '../../helpers/http-client.js';
+import { freePort } from '../../helpers/ports.js';
 import { startWakegate, type StartedWakegate } from '../../helpers/wakegate.js';
 
 const APP = fileURLToPath(new URL('../../fixtures/apps/wake-app.mjs', import.meta.url));
@@ -18,14 +19,6 @@ afterEach(async () => {
   await Promise.all(running.map((wg) => wg.stop()));
   running = [];
 });
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 interface AppOptions {
   readonly delayMs?: number;
