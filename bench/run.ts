@@ -2,8 +2,8 @@
  * `npm run bench` — wakegate against its peers on this machine. See bench/README.md for the method.
  *
  * Order: detect tools → start the fixture (upstreams + every proxy) → (a) throughput rounds →
- * (b) fixed-rate latency rounds → stop the fixture → (c) route lookup children → targets → summary,
- * results JSON and README table.
+ * (b) fixed-rate latency rounds → stop the fixture → (c) route lookup children → (d) cold start (its
+ * own wakegate process and local environment) → targets → summary, results JSON and README table.
  *
  * Every child runs in its own process group and is killed at the end, on error, and on SIGINT/SIGTERM
  * (lib/processes.ts); the temp dir with every config, pid file and log is removed in all those cases.
@@ -20,6 +20,7 @@ import { renderMarkdown, updateReadme, writeResults } from './lib/report.js';
 import type { BenchResults } from './lib/results.js';
 import { evaluateTargets } from './lib/targets.js';
 import { TOOL_NAMES, detectTools, machineInfo } from './lib/tools.js';
+import { runColdStart, type ColdStartReport } from './scenarios/cold-start.js';
 import { runLatency, type LatencyReport } from './scenarios/latency.js';
 import { runRouteLookup, type RouteLookupReport } from './scenarios/route-lookup.js';
 import { runThroughput, type ThroughputReport } from './scenarios/throughput.js';
@@ -84,6 +85,7 @@ async function main(): Promise<void> {
   let throughput: ThroughputReport | null = null;
   let latency: LatencyReport | null = null;
   let routeLookup: RouteLookupReport | null = null;
+  let coldStart: ColdStartReport | null = null;
   let fixture: Fixture | null = null;
 
   const wantA = options.only.includes('a');
@@ -139,6 +141,20 @@ async function main(): Promise<void> {
       );
     }
   }
+  if (options.only.includes('d') && !interrupted) {
+    log(`\n(d) cold start: ${options.coldRounds} alternated round(s) by hand / through wakegate; ${options.heldSizes.join(', ')} held request(s) released at once`);
+    try {
+      const cold = await runColdStart(env, { rounds: options.coldRounds, heldSizes: options.heldSizes, maxConnectionsPerUpstream: options.coldConnections }, () => interrupted);
+      if (typeof cold === 'string') {
+        skipped.push({ name: 'scenario (d)', reason: cold });
+        log(`  skip (d): ${cold}`);
+      } else {
+        coldStart = cold;
+      }
+    } finally {
+      await registry.stopAll();
+    }
+  }
   if (interrupted) return;
 
   const partial: Omit<BenchResults, 'targets'> = {
@@ -153,6 +169,7 @@ async function main(): Promise<void> {
     throughput,
     latency,
     routeLookup,
+    coldStart,
   };
   const results: BenchResults = { ...partial, targets: evaluateTargets(partial) };
   const markdown = renderMarkdown(results);

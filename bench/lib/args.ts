@@ -4,7 +4,8 @@
  */
 import { PEER_ORDER, type PeerName } from './peers.js';
 
-export type Scenario = 'a' | 'b' | 'c';
+export type Scenario = 'a' | 'b' | 'c' | 'd';
+export const SCENARIOS: readonly Scenario[] = ['a', 'b', 'c', 'd'];
 
 export const DEFAULT_WAKEGATE_ENTRY = 'dist/cli.js';
 
@@ -23,6 +24,11 @@ export interface RunOptions {
   readonly routeSizes: readonly number[];
   readonly lookupIterations: number;
   readonly lookupRepeats: number;
+  /** (d) alternated cold-start rounds (also the rounds of held sizes up to 1 000), and the held sizes. */
+  readonly coldRounds: number;
+  readonly heldSizes: readonly number[];
+  /** (d) `forward.maxConnectionsPerUpstream` of the cold-start wakegate. */
+  readonly coldConnections: number;
   /** Write bench/results/*.json and the README table. */
   readonly save: boolean;
   /** wakegate's CLI, relative to the repository root; a `.ts` entry runs under tsx (development only). */
@@ -31,8 +37,9 @@ export interface RunOptions {
 
 export const USAGE = `usage: npm run bench -- [flags]      (or: npx tsx bench/run.ts [flags])
 
-  --quick                 short development run: 1 round, 2 s runs, 1 s warm-ups
-  --only a,b,c            scenarios to run (a throughput, b latency at 1 000 req/s, c route lookup)
+  --quick                 short development run: 1 round, 2 s runs, 1 s warm-ups, 5 cold-start rounds
+  --only a,b,c,d          scenarios to run (a throughput, b latency at 1 000 req/s, c route lookup,
+                          d cold start)
   --peers LIST            paths for (a)/(b), comma-separated, from: ${PEER_ORDER.join(', ')}
   --rounds N              (a) alternation rounds (default 3)
   --duration S            (a) seconds per measured run (default 6)
@@ -40,6 +47,10 @@ export const USAGE = `usage: npm run bench -- [flags]      (or: npx tsx bench/ru
   --latency-rounds N      (b) alternation rounds (default 3)
   --latency-duration S    (b) seconds per measured run (default 10)
   --route-sizes LIST      (c) table sizes (default 10,1000,10000)
+  --cold-rounds N         (d) alternated rounds by hand / through wakegate, and rounds of each held
+                          size up to 1 000 (default 15; 5 with --quick)
+  --held-sizes LIST       (d) numbers of held requests released at once (default 1,100,10000)
+  --cold-connections N    (d) forward.maxConnectionsPerUpstream of wakegate (default 128, its default)
   --wakegate-entry FILE   wakegate CLI to run (default dist/cli.js); a .ts file runs under tsx,
                           for development only (the loader adds overhead)
   --no-save               print only; do not write bench/results/ or bench/README.md
@@ -61,7 +72,7 @@ export function parseArgs(argv: readonly string[]): RunOptions | { help: true } 
     }
   }
   if (booleans.has('help')) return { help: true };
-  const known = ['only', 'peers', 'rounds', 'duration', 'warmup', 'latency-rounds', 'latency-duration', 'route-sizes', 'wakegate-entry'];
+  const known = ['only', 'peers', 'rounds', 'duration', 'warmup', 'latency-rounds', 'latency-duration', 'route-sizes', 'cold-rounds', 'held-sizes', 'cold-connections', 'wakegate-entry'];
   const unknown = [...flags.keys()].filter((name) => !known.includes(name));
   if (unknown.length > 0) return { error: `unknown flag --${unknown[0]}` };
 
@@ -83,10 +94,12 @@ export function parseArgs(argv: readonly string[]): RunOptions | { help: true } 
     return items;
   };
 
-  const only = list('only', ['a', 'b', 'c'], ['a', 'b', 'c']) as Scenario[];
+  const only = list('only', SCENARIOS, SCENARIOS) as Scenario[];
   const peers = list('peers', PEER_ORDER, PEER_ORDER) as PeerName[];
   const routeSizes = list('route-sizes', ['10', '1000', '10000'], null).map(Number);
   if (routeSizes.some((size) => !Number.isInteger(size) || size < 2)) errors.push('--route-sizes: integers ≥ 2');
+  const heldSizes = list('held-sizes', ['1', '100', '10000'], null).map(Number);
+  if (heldSizes.some((size) => !Number.isInteger(size) || size < 1 || size > 50_000)) errors.push('--held-sizes: integers from 1 to 50 000');
   const options: RunOptions = {
     quick,
     only,
@@ -99,6 +112,9 @@ export function parseArgs(argv: readonly string[]): RunOptions | { help: true } 
     routeSizes,
     lookupIterations: quick ? 100_000 : 300_000,
     lookupRepeats: quick ? 3 : 7,
+    coldRounds: int('cold-rounds', quick ? 5 : 15, 1),
+    heldSizes,
+    coldConnections: int('cold-connections', 128, 1),
     save: !booleans.has('no-save'),
     wakegateEntry: flags.get('wakegate-entry') ?? DEFAULT_WAKEGATE_ENTRY,
   };

@@ -6,7 +6,8 @@
  * sleep of the environment (admin `POST /api/v1/environments/cold/sleep`).
  *
  * CPU roles follow (a) and (b): wakegate on the proxy CPU; the app (through `taskset` in its command)
- * and the clients on the load CPU.
+ * and the clients on the load CPU. The app started by hand is started from the proxy CPU too, by the
+ * launcher that takes wakegate's place (lib/cold-client.mjs).
  *
  * Cleanup: wakegate runs in the registry like every peer; on its stop it stops the app itself. An app
  * whose wakegate vanished without that exits by itself (it watches its parent), and `stop` also kills,
@@ -19,8 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { waitForStatus } from './http-probe.js';
 import { HOST, PORTS, coldWakegateConfig } from './peer-configs.js';
 import { LOAD_CPU, childEnv, cpuFor, isPortFree, writeTemp, type BenchEnv } from './peers.js';
-import type { ManagedProcess, ProcessSpec } from './processes.js';
-import { withOpenFiles } from './proc-status.js';
+import type { ManagedProcess } from './processes.js';
 
 export const COLD_APP = fileURLToPath(new URL('../apps/cold-app.mjs', import.meta.url));
 export const COLD_ENVIRONMENT = 'cold';
@@ -34,21 +34,19 @@ export interface ColdFixture {
   readonly listenFile: string;
   /** While it exists, a starting app does not listen. */
   readonly gateFile: string;
-  /** The app run by hand: the same command and environment wakegate uses. */
-  readonly appSpec: ProcessSpec;
+  /** Appended "<pid>" by every app process as it starts. */
+  readonly startsFile: string;
+  /** The environment's command and extra environment, as wakegate runs them (also run by hand). */
+  readonly appCommand: readonly string[];
+  readonly appEnv: Readonly<Record<string, string>>;
   /** `wake.maxHeldPerEnvironment` / `maxHeldTotal` and `forward.maxConnectionsPerUpstream` in force. */
   readonly maxHeld: number;
   readonly maxConnectionsPerUpstream: number;
-  /** The app's command in wakegate's config, for the report. */
-  readonly appCommand: readonly string[];
 }
 
 export interface ColdFixtureOptions {
   readonly maxHeld: number;
   readonly maxConnectionsPerUpstream: number;
-  /** Open files wakegate needs (held client connections + upstream connections + margin). */
-  readonly openFiles: number;
-  readonly openFilesLimit: { soft: number; hard: number } | null;
 }
 
 /** Starts wakegate with the cold environment; the reason in words when it cannot. */
@@ -71,19 +69,21 @@ export async function startColdFixture(env: BenchEnv, options: ColdFixtureOption
     MAX_LIFETIME_MS: String(APP_MAX_LIFETIME_MS),
   };
   const pinned = env.registry.pinning && env.tools.paths.taskset !== null;
-  const appCommand = [...(pinned ? [env.tools.paths.taskset as string, '-c', String(LOAD_CPU)] : []), process.execPath, COLD_APP];
+  const appCommand = [...(pinned ? [env.tools.paths.taskset, '-c', String(LOAD_CPU)] : []), process.execPath, COLD_APP];
   const config = writeTemp(
     env,
     'wakegate-cold.yaml',
     coldWakegateConfig({ command: appCommand, appEnv, maxHeld: options.maxHeld, maxConnectionsPerUpstream: options.maxConnectionsPerUpstream }),
   );
   const loader = cli.endsWith('.ts') ? ['--import', 'tsx'] : [];
-  const spec = withOpenFiles(
-    { name: 'wakegate (cold)', command: process.execPath, args: [...loader, cli, 'serve', '--config', config], env: childEnv(), cwd: env.repoRoot, cpu: cpuFor(env, 'proxy') },
-    options.openFiles,
-    options.openFilesLimit,
-  );
-  const wakegate = env.registry.start(spec);
+  const wakegate = env.registry.start({
+    name: 'wakegate (cold)',
+    command: process.execPath,
+    args: [...loader, cli, 'serve', '--config', config],
+    env: childEnv(),
+    cwd: env.repoRoot,
+    cpu: cpuFor(env, 'proxy'),
+  });
   const notReady = await waitForStatus(`http://${HOST}:${PORTS.coldWakegateAdmin}/readyz`, { timeoutMs: START_TIMEOUT_MS, process: wakegate });
   const phase = notReady === null ? await environmentPhase() : null;
   const problem = notReady ?? (phase === 'asleep' ? null : `the environment is ${phase ?? 'not listed'}, not asleep, after the start`);
@@ -91,31 +91,31 @@ export async function startColdFixture(env: BenchEnv, options: ColdFixtureOption
     await env.registry.stop(wakegate);
     return `wakegate did not become ready: ${problem}`;
   }
-  const appSpec: ProcessSpec = {
-    name: 'cold app (by hand)',
-    command: process.execPath,
-    args: [COLD_APP],
-    env: { ...childEnv(), ...appEnv },
-    cpu: cpuFor(env, 'load'),
-  };
-  return { wakegate, listenFile, gateFile, appSpec, maxHeld: options.maxHeld, maxConnectionsPerUpstream: options.maxConnectionsPerUpstream, appCommand };
+  return { wakegate, listenFile, gateFile, startsFile, appCommand, appEnv, maxHeld: options.maxHeld, maxConnectionsPerUpstream: options.maxConnectionsPerUpstream };
 }
 
 /** Stops wakegate (which stops its app), then kills any recorded app process still alive. */
 export async function stopColdFixture(env: BenchEnv, fixture: ColdFixture): Promise<void> {
   rmSync(fixture.gateFile, { force: true });
   await env.registry.stop(fixture.wakegate);
-  killLeftoverApps(path.join(path.dirname(fixture.listenFile), 'cold-starts.txt'));
+  killLeftoverApps(fixture);
 }
 
-function killLeftoverApps(startsFile: string): void {
-  let pids: number[];
+function startedPids(fixture: ColdFixture): number[] {
   try {
-    pids = readFileSync(startsFile, 'utf8').split('\n').filter(Boolean).map(Number);
+    return readFileSync(fixture.startsFile, 'utf8').split('\n').filter(Boolean).map(Number);
   } catch {
-    return;
+    return [];
   }
-  for (const pid of pids) {
+}
+
+/** The pid of the app process started last, or null. */
+export function lastStartedApp(fixture: ColdFixture): number | null {
+  return startedPids(fixture).at(-1) ?? null;
+}
+
+function killLeftoverApps(fixture: ColdFixture): void {
+  for (const pid of startedPids(fixture)) {
     try {
       // Only a process that is still this app (a pid is reused only after its process is gone).
       if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('cold-app.mjs')) continue;
@@ -167,6 +167,21 @@ export async function environmentPhase(): Promise<string | null> {
   if (answer.status !== 200) return null;
   try {
     return (JSON.parse(answer.body) as { phase?: string }).phase ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * When wakegate observed the environment ready (the start of its `awake` phase, ms since the epoch;
+ * the API gives it to the millisecond, truncated, so a latency from it errs on the long side).
+ */
+export async function awakeSince(): Promise<number | null> {
+  const answer = await admin('GET', `/api/v1/environments/${COLD_ENVIRONMENT}`);
+  if (answer.status !== 200) return null;
+  try {
+    const view = JSON.parse(answer.body) as { phase?: string; phaseSince?: string };
+    return view.phase === 'awake' && view.phaseSince !== undefined ? Date.parse(view.phaseSince) : null;
   } catch {
     return null;
   }

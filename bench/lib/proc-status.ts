@@ -2,8 +2,8 @@
  * What /proc says about a process (Linux): resident memory of a pid, and the open-files limit the
  * harness's children inherit. Readers return null where /proc is absent or the process is gone.
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import type { ProcessSpec } from './processes.js';
 
 /** A `kB` field of /proc/PID/status (VmRSS: resident now; VmHWM: the peak since start), in MB. */
 export function statusMb(pid: number, field: 'VmRSS' | 'VmHWM'): number | null {
@@ -16,7 +16,34 @@ export function statusMb(pid: number, field: 'VmRSS' | 'VmHWM'): number | null {
   }
 }
 
-/** The soft and hard "Max open files" of this process (children start with the same), or null. */
+let ticksPerSecond: number | null = null;
+
+/** CPU time (user + system) a process has used so far, in ms (clock-tick resolution, 10 ms on most Linux). */
+export function cpuMs(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after "(comm) ": state is field 3, utime 14 and stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    ticksPerSecond ??= clockTicks();
+    return Math.round(((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond);
+  } catch {
+    return null;
+  }
+}
+
+function clockTicks(): number {
+  try {
+    const value = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+    return Number.isFinite(value) && value > 0 ? value : 100;
+  } catch {
+    return 100;
+  }
+}
+
+/**
+ * The soft and hard "Max open files" of this process, or null. Node raises its soft limit to the hard
+ * one as it starts, so the hard limit is what every Node process of the run (wakegate, the clients) gets.
+ */
 export function openFilesLimit(): { soft: number; hard: number } | null {
   try {
     const line = /^Max open files\s+(\S+)\s+(\S+)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
@@ -26,14 +53,4 @@ export function openFilesLimit(): { soft: number; hard: number } | null {
   } catch {
     return null;
   }
-}
-
-/**
- * `spec` as is when its soft open-files limit already allows `needed`; otherwise run through
- * `sh -c 'ulimit -n NEEDED && exec …'`, which raises the soft limit up to the hard one for that child
- * only (exec keeps the pid, so the registry still signals the program itself).
- */
-export function withOpenFiles(spec: ProcessSpec, needed: number, limit: { soft: number; hard: number } | null): ProcessSpec {
-  if (limit === null || limit.soft >= needed) return spec;
-  return { ...spec, command: '/bin/sh', args: ['-c', `ulimit -n ${needed} && exec "$0" "$@"`, spec.command, ...spec.args] };
 }

@@ -13,7 +13,15 @@ export const README_START = '<!-- bench:results:start -->';
 export const README_END = '<!-- bench:results:end -->';
 
 export function renderMarkdown(results: BenchResults): string {
-  const sections = [header(results), throughputSection(results), latencySection(results), routeSection(results), targetsSection(results), problemsSection(results)];
+  const sections = [
+    header(results),
+    throughputSection(results),
+    latencySection(results),
+    routeSection(results),
+    coldSection(results),
+    targetsSection(results),
+    problemsSection(results),
+  ];
   return sections.filter((section) => section !== '').join('\n\n');
 }
 
@@ -122,6 +130,64 @@ function routeSection({ routeLookup }: BenchResults): string {
   ].join('\n');
 }
 
+function coldSection({ coldStart }: BenchResults): string {
+  const cold = coldStart ?? null;
+  if (cold === null) return '';
+  const { settings, overhead, memory } = cold;
+  const releaseRows = cold.release.map((entry) => {
+    const f = entry.firstByteMs;
+    const rounds = entry.okRounds + entry.failedRounds;
+    const r = entry.afterReadyMs;
+    return [fmtInt(entry.size), String(rounds), fmtMs(f?.min), fmtMs(f?.p50), fmtMs(f?.p90), fmtMs(f?.p99), fmtMs(f?.max), fmtMs(r?.p50), fmtMs(r?.p99), fmtMs(entry.allAnsweredMs), `${entry.okRounds}/${rounds}`];
+  });
+  const overheadRow = (path: string, m: typeof overhead.byHand): string[] => [
+    path,
+    fmtMs(m.totalMs),
+    fmtMs(m.untilListenMs),
+    fmtMs(m.afterListenMs),
+    `${m.okRuns}/${m.okRuns + m.failedRuns}`,
+  ];
+  const untilListen =
+    overhead.wakegate.untilListenMs === null || overhead.byHand.untilListenMs === null ? null : overhead.wakegate.untilListenMs - overhead.byHand.untilListenMs;
+  const overheadRows = [
+    overheadRow('by hand', overhead.byHand),
+    overheadRow('wakegate', overhead.wakegate),
+    ['overhead', fmtDelta(overhead.overheadMs), fmtDelta(untilListen), fmtDelta(overhead.afterListenOverheadMs), ''],
+  ];
+  const memoryLine =
+    memory === null
+      ? 'Memory: not measured.'
+      : `Memory of the wakegate process (VmRSS) with ${fmtInt(memory.held)} requests held: ${fmtMs(memory.beforeMb, 1)} MB before, ${fmtMs(memory.heldMb, 1)} MB held ` +
+        `(**${fmtDelta(memory.growthMb, 1)} MB**, ${fmtMs(memory.growthMb === null || memory.held === 0 ? null : (memory.growthMb * 1024) / memory.held, 1)} KB per held request), ` +
+        `${fmtMs(memory.afterReleaseMb, 1)} MB after the release; peak (VmHWM) ${fmtMs(memory.peakMb, 1)} MB.`;
+  const largest = cold.releaseRounds.filter((run) => run.size > settings.repeatUpTo).at(-1);
+  const cpuLine =
+    largest === undefined || !largest.ok
+      ? ''
+      : `CPU time while the ${fmtInt(largest.size)} held requests were answered (${fmtMs(largest.allAnsweredMs, 0)} ms): wakegate ${fmtInt(largest.releaseCpuMs.wakegate)} ms, ` +
+        `the app ${fmtInt(largest.releaseCpuMs.app)} ms (/proc, 10 ms ticks; the app shares its CPU with the client).`;
+  return [
+    `### (d) Cold start — wakegate as a process, a local environment running \`node bench/apps/cold-app.mjs\` (TCP readiness), ms`,
+    '',
+    `Release of held requests: first response byte at the client after the app listens. Sizes up to ${fmtInt(settings.repeatUpTo)} ran ${cold.options.rounds} rounds ` +
+      '(percentiles over every request of every round), larger sizes one round; "ready→": from wakegate observing the app ready ' +
+      '(the start of its awake phase, to the millisecond) instead, which leaves out the readiness probe interval; "all answered": the last complete response, slowest round.',
+    '',
+    table(['held', 'rounds', 'min', 'p50', 'p90', 'p99', 'max', 'ready→ p50', 'ready→ p99', 'all answered', 'ok rounds'], releaseRows),
+    '',
+    memoryLine,
+    ...(cpuLine === '' ? [] : ['', cpuLine]),
+    '',
+    `Cold start end to end, medians of ${cold.options.rounds} alternated rounds: by hand = a launcher on wakegate's CPU spawns the app and connects every ${settings.byHandRetryMs} ms until it answers; ` +
+      'wakegate = one request to the sleeping environment. "start" is the spawn and the request.',
+    '',
+    table(['path', 'start → first byte', 'start → listening', 'listening → first byte', 'ok runs'], overheadRows),
+    '',
+    `Settings: \`wake.maxHeldPerEnvironment\` = \`maxHeldTotal\` = ${fmtInt(settings.maxHeld)}, \`forward.maxConnectionsPerUpstream\` = ${cold.options.maxConnectionsPerUpstream}${cold.options.maxConnectionsPerUpstream === 128 ? ' (the default)' : ''}; ` +
+      `the held client keeps at most ${settings.connectParallel} connects in flight; open files ${settings.openFilesLimit === null ? 'unknown' : `${settings.openFilesLimit.soft} (hard ${settings.openFilesLimit.hard})`}.`,
+  ].join('\n');
+}
+
 function targetsSection({ targets }: BenchResults): string {
   if (targets.length === 0) return '';
   const rows = targets.map((target) => [target.description, target.measured, target.status === 'PASS' ? 'PASS' : target.status === 'FAIL' ? '**FAIL**' : 'N/A']);
@@ -137,6 +203,8 @@ function problemsSection(results: BenchResults): string {
     lines.push(`- (b) round ${short.round} ${short.peer} reached only ${fmtInt(short.requestsPerSecond)} req/s: its latency is not measured at the intended rate`);
   }
   for (const failure of results.routeLookup?.failures ?? []) lines.push(`- failed (c) ${failure.routes} routes: ${failure.reason}`);
+  for (const skip of results.coldStart?.skippedSizes ?? []) lines.push(`- skipped (d) ${skip.size} held requests: ${skip.reason}`);
+  for (const failure of results.coldStart?.failures ?? []) lines.push(`- failed (d) ${failure.part}: ${failure.reason}`);
   return lines.length === 0 ? '' : ['### Skipped and failed', '', ...lines].join('\n');
 }
 

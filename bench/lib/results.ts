@@ -2,10 +2,11 @@
  * The results document: written to bench/results/<timestamp>.json and bench/results/latest.json, and
  * the only input of the README table (report.ts), so the table can always be regenerated from a file.
  */
+import type { ColdStartReport } from '../scenarios/cold-start.js';
 import type { LatencyReport } from '../scenarios/latency.js';
 import type { RouteLookupReport } from '../scenarios/route-lookup.js';
 import type { ThroughputReport } from '../scenarios/throughput.js';
-import type { RunOptions } from './args.js';
+import type { RunOptions, Scenario } from './args.js';
 import type { Skip } from './peers.js';
 import type { MachineInfo } from './tools.js';
 
@@ -13,7 +14,7 @@ export type TargetStatus = 'PASS' | 'FAIL' | 'N/A';
 
 export interface TargetResult {
   readonly id: string;
-  readonly scenario: 'a' | 'b' | 'c';
+  readonly scenario: Scenario;
   readonly description: string;
   /** The measured value in words, e.g. "0.46 × nginx (24,100 / 52,300 req/s)". */
   readonly measured: string;
@@ -38,5 +39,7 @@ export interface BenchResults {
   readonly throughput: ThroughputReport | null;
   readonly latency: LatencyReport | null;
   readonly routeLookup: RouteLookupReport | null;
+  /** Scenario (d); absent in results written before it existed. */
+  readonly coldStart?: ColdStartReport | null;
   readonly targets: readonly TargetResult[];
 }

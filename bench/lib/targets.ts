@@ -4,8 +4,9 @@
  * had any failure is FAIL: "with 0 errors" is part of every throughput and latency target.
  */
 import { FLAT_FACTOR, FLAT_KINDS } from '../scenarios/route-lookup.js';
+import type { Scenario } from './args.js';
 import type { BenchResults, TargetResult } from './results.js';
-import { fmtInt } from './format.js';
+import { fmtInt, fmtMs } from './format.js';
 
 export const TARGETS = {
   throughputVsNginx: 0.5,
@@ -13,10 +14,19 @@ export const TARGETS = {
   addedP50Ms: 0.5,
   addedP99Ms: 2,
   maxRssMb10kRoutes: 100,
+  /** (d) first byte of 1 held request after wakegate observed the environment ready, p50 over the rounds. */
+  coldReleaseP50Ms: 5,
+  /** (d) every one of 10 000 held requests answered this long after the app listens. */
+  coldAllAnsweredMs: 2_000,
+  coldHeldRequests: 10_000,
+  /** (d) RSS growth of wakegate while 10 000 requests are held. */
+  coldHeldGrowthMb: 150,
+  /** (d) median cold start through wakegate minus median by hand. */
+  coldOverheadMs: 50,
 } as const;
 
 export function evaluateTargets(results: Omit<BenchResults, 'targets'>): TargetResult[] {
-  return [...throughputTargets(results), ...latencyTargets(results), ...routeTargets(results)];
+  return [...throughputTargets(results), ...latencyTargets(results), ...routeTargets(results), ...coldTargets(results)];
 }
 
 function throughputTargets({ throughput }: Omit<BenchResults, 'targets'>): TargetResult[] {
@@ -92,10 +102,69 @@ function routeTargets({ routeLookup }: Omit<BenchResults, 'targets'>): TargetRes
   return [flat, rss];
 }
 
-function na(id: string, scenario: 'a' | 'b' | 'c', description: string, why: string): TargetResult {
+function coldTargets({ coldStart }: Omit<BenchResults, 'targets'>): TargetResult[] {
+  const cold = coldStart ?? null;
+  const one = TARGETS.coldReleaseP50Ms;
+  const heldN = TARGETS.coldHeldRequests;
+  const ids = { release: 'd-release-1', all: 'd-release-10k', memory: 'd-memory', overhead: 'd-overhead' };
+  const descriptions = {
+    release: `(d) 1 held request: first byte ≤ ${one} ms after wakegate observed it ready (p50 over rounds), 0 errors`,
+    all: `(d) ${fmtInt(heldN)} held requests all answered ≤ ${TARGETS.coldAllAnsweredMs / 1000} s after the app listens, 0 errors`,
+    memory: `(d) wakegate RSS growth with ${fmtInt(heldN)} requests held ≤ ${TARGETS.coldHeldGrowthMb} MB`,
+    overhead: `(d) cold-start overhead over starting the app by hand ≤ ${TARGETS.coldOverheadMs} ms (medians), 0 errors`,
+  };
+  if (cold === null) return (Object.keys(ids) as (keyof typeof ids)[]).map((key) => na(ids[key], 'd', descriptions[key], 'scenario not run'));
+  const wakegateDown = cold.failures.find((failure) => failure.part === 'wakegate');
+
+  const size = (n: number) => cold.release.find((entry) => entry.size === n);
+  const single = size(1);
+  let release: TargetResult;
+  if (single === undefined || single.okRounds + single.failedRounds === 0) release = wakegateDown ? fail(ids.release, 'd', descriptions.release, wakegateDown.reason) : na(ids.release, 'd', descriptions.release, '1 held request not measured');
+  else if (single.failedRounds > 0 || single.afterReadyMs === null || single.firstByteMs === null) release = fail(ids.release, 'd', descriptions.release, `${single.failedRounds} failed round(s)`);
+  else {
+    const f = single.afterReadyMs;
+    const measured = `p50 ${fmtMs(f.p50)} ms over ${single.okRounds} round(s) (min ${fmtMs(f.min)}, max ${fmtMs(f.max)} ms); from the app listening p50 ${fmtMs(single.firstByteMs.p50)} ms`;
+    release = { id: ids.release, scenario: 'd', description: descriptions.release, measured, status: f.p50 <= one ? 'PASS' : 'FAIL' };
+  }
+
+  const large = size(heldN);
+  let all: TargetResult;
+  if (large === undefined || large.okRounds + large.failedRounds === 0) all = wakegateDown ? fail(ids.all, 'd', descriptions.all, wakegateDown.reason) : na(ids.all, 'd', descriptions.all, `${fmtInt(heldN)} held requests not measured`);
+  else if (large.failedRounds > 0 || large.allAnsweredMs === null) all = fail(ids.all, 'd', descriptions.all, `${large.failedRounds} failed round(s)`);
+  else {
+    const f = large.firstByteMs;
+    const measured = `${fmtInt(large.allAnsweredMs)} ms (first byte p50 ${fmtMs(f?.p50, 1)}, p99 ${fmtMs(f?.p99, 1)} ms)`;
+    all = { id: ids.all, scenario: 'd', description: descriptions.all, measured, status: large.allAnsweredMs <= TARGETS.coldAllAnsweredMs ? 'PASS' : 'FAIL' };
+  }
+
+  const m = cold.memory;
+  let memory: TargetResult;
+  // Memory is read in the first round of the largest size: judged only when that is the target's size.
+  if (m === null || cold.release[cold.release.length - 1]?.size !== heldN) memory = wakegateDown ? fail(ids.memory, 'd', descriptions.memory, wakegateDown.reason) : na(ids.memory, 'd', descriptions.memory, `${fmtInt(heldN)} held requests not measured`);
+  else if (m.held < heldN || m.growthMb === null) memory = fail(ids.memory, 'd', descriptions.memory, `only ${fmtInt(m.held)} requests were held`);
+  else {
+    const measured = `+${fmtMs(m.growthMb, 1)} MB (${fmtMs(m.beforeMb, 1)} → ${fmtMs(m.heldMb, 1)} MB)`;
+    memory = { id: ids.memory, scenario: 'd', description: descriptions.memory, measured, status: m.growthMb <= TARGETS.coldHeldGrowthMb ? 'PASS' : 'FAIL' };
+  }
+
+  const { byHand, wakegate, overheadMs, afterListenOverheadMs } = cold.overhead;
+  let overhead: TargetResult;
+  if (byHand.okRuns + byHand.failedRuns + wakegate.okRuns + wakegate.failedRuns === 0) {
+    overhead = wakegateDown ? fail(ids.overhead, 'd', descriptions.overhead, wakegateDown.reason) : na(ids.overhead, 'd', descriptions.overhead, 'no rounds ran');
+  } else if (byHand.failedRuns + wakegate.failedRuns > 0 || overheadMs === null) {
+    overhead = fail(ids.overhead, 'd', descriptions.overhead, `${byHand.failedRuns + wakegate.failedRuns} failed run(s)`);
+  } else {
+    const sign = (value: number | null): string => (value === null ? '—' : `${value >= 0 ? '+' : ''}${value.toFixed(2)}`);
+    const measured = `${sign(overheadMs)} ms (${fmtMs(wakegate.totalMs)} vs ${fmtMs(byHand.totalMs)} ms; after listening ${sign(afterListenOverheadMs)} ms)`;
+    overhead = { id: ids.overhead, scenario: 'd', description: descriptions.overhead, measured, status: overheadMs <= TARGETS.coldOverheadMs ? 'PASS' : 'FAIL' };
+  }
+  return [release, all, memory, overhead];
+}
+
+function na(id: string, scenario: Scenario, description: string, why: string): TargetResult {
   return { id, scenario, description, measured: why, status: 'N/A' };
 }
 
-function fail(id: string, scenario: 'a' | 'b' | 'c', description: string, why: string): TargetResult {
+function fail(id: string, scenario: Scenario, description: string, why: string): TargetResult {
   return { id, scenario, description, measured: why, status: 'FAIL' };
 }
