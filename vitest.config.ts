@@ -10,13 +10,13 @@ export default defineConfig({
     minWorkers: 1,
     projects: [
       { extends: true, test: { name: 'wakegate', include: ['test/**/*.test.ts'] } },
-      // The proxy suite once more on the portable pair (node:http server, undici pools), the
-      // fallback when Node's parser is out of reach, so both stay correct.
+      // The proxy and wake suites once more on the portable pair (node:http server, undici pools),
+      // the fallback when Node's parser is out of reach, so both stay correct.
       {
         extends: true,
         test: {
           name: 'node-http-undici',
-          include: ['test/integration/proxy/**/*.test.ts'],
+          include: ['test/integration/proxy/**/*.test.ts', 'test/integration/wake/wake-on-request.test.ts'],
           env: { WAKEGATE_TEST_TRANSPORT: 'undici', WAKEGATE_TEST_ENGINE: 'node' },
         },
       },
