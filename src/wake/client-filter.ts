@@ -3,18 +3,19 @@
  * probes, crawlers, uptime checkers — by case-insensitive substrings of `User-Agent`
  * (`wake.ignoreUserAgents`). A request without a `User-Agent` is not ignored: people's tools
  * (curl, scripts) omit it too, and waking for them is the point.
+ *
+ * Every request is checked, so the substrings are one case-insensitive alternation matched in a
+ * single pass (no lower-casing of the header, no loop over the list).
  */
 export class ClientFilter {
-  readonly #needles: readonly string[];
+  readonly #pattern: RegExp | null;
 
   constructor(ignoreUserAgents: readonly string[]) {
-    this.#needles = ignoreUserAgents.map((s) => s.toLowerCase()).filter((s) => s.length > 0);
+    const needles = ignoreUserAgents.filter((s) => s.length > 0).map((s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
+    this.#pattern = needles.length === 0 ? null : new RegExp(needles.join('|'), 'i');
   }
 
   ignores(userAgent: string | undefined): boolean {
-    if (userAgent === undefined || this.#needles.length === 0) return false;
-    const ua = userAgent.toLowerCase();
-    for (const needle of this.#needles) if (ua.includes(needle)) return true;
-    return false;
+    return userAgent !== undefined && this.#pattern !== null && this.#pattern.test(userAgent);
   }
 }
