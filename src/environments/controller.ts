@@ -81,11 +81,6 @@ export class EnvironmentController {
     env.setPhase('asleep', this.#now(), cause);
   }
 
-  /** Wakes and sleeps still running (shutdown waits for none of them; the provider stops its processes). */
-  get busy(): number {
-    return this.#wakes.size + this.#sleeps.size;
-  }
-
   async #wake(env: Environment, provider: EnvironmentProvider, trigger: string): Promise<void> {
     const pendingSleep = this.#sleeps.get(env.id);
     if (pendingSleep !== undefined) await pendingSleep.catch(() => undefined);

@@ -56,11 +56,6 @@ export class Holds {
     this.#logger = deps.logger;
   }
 
-  /** Requests held now, in total. */
-  get held(): number {
-    return this.#total;
-  }
-
   /**
    * A browser asking for a page while the environment is not awake gets the waiting page at once
    * (and the wake starts). Returns false when the request is not one for the waiting page.
