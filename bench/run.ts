@@ -2,7 +2,7 @@
  * `npm run bench` — wakegate against its peers on this machine. See bench/README.md for the method.
  *
  * Order: detect tools → start the fixture (upstreams + every proxy) → (a) throughput rounds →
- * (b) fixed-rate latency rounds → stop the fixture → (c) route lookup children → (d) cold start (its
+ * (b) fixed-rate latency rounds, paced then in bursts → stop the fixture → (c) route lookup children → (d) cold start (its
  * own wakegate process and local environment) → targets → summary, results JSON and README table.
  *
  * Every child runs in its own process group and is killed at the end, on error, and on SIGINT/SIGTERM
@@ -84,6 +84,7 @@ async function main(): Promise<void> {
 
   let throughput: ThroughputReport | null = null;
   let latency: LatencyReport | null = null;
+  let latencyBursts: LatencyReport | null = null;
   let routeLookup: RouteLookupReport | null = null;
   let coldStart: ColdStartReport | null = null;
   let fixture: Fixture | null = null;
@@ -92,7 +93,7 @@ async function main(): Promise<void> {
   const wantB = options.only.includes('b');
   if (wantA && tools.paths.wrk === null) skipped.push({ name: 'scenario (a)', reason: 'wrk not installed' });
   const runA = wantA && tools.paths.wrk !== null;
-  if (wantB && tools.paths.hey === null) log('(b) hey not installed: using the Node fixed-rate client (bench/lib/fixed-rate-client.mjs)');
+  if (wantB && tools.paths.hey === null) log('(b) hey not installed: bursts measured with the Node fixed-rate client (bench/lib/fixed-rate-client.mjs)');
   if (runA || wantB) {
     log('\nstarting the upstream and the peers…');
     fixture = await startFixture(env, options.peers);
@@ -108,13 +109,18 @@ async function main(): Promise<void> {
           () => interrupted,
         );
       }
-      if (wantB && !interrupted) {
-        log(`\n(b) latency at 1 000 req/s: ${options.latencyRounds} round(s) × ${fixture.peers.length} path(s) × (${options.warmupSeconds} s warm-up + ${options.latencyDurationSeconds} s)`);
-        latency = await runLatency(
+      for (const arrivals of ['paced', 'bursts'] as const) {
+        if (!wantB || interrupted) break;
+        log(
+          `\n(b) latency at 1 000 req/s, ${arrivals === 'paced' ? 'evenly spaced arrivals' : "hey's bursts of 10"}: ` +
+            `${options.latencyRounds} round(s) × ${fixture.peers.length} path(s) × (${options.warmupSeconds} s warm-up + ${options.latencyDurationSeconds} s)`,
+        );
+        const report = await runLatency(
           env,
           fixture,
           tools.paths.hey,
           {
+            arrivals,
             rounds: options.latencyRounds,
             durationSeconds: options.latencyDurationSeconds,
             warmupSeconds: options.warmupSeconds,
@@ -123,6 +129,8 @@ async function main(): Promise<void> {
           },
           () => interrupted,
         );
+        if (arrivals === 'paced') latency = report;
+        else latencyBursts = report;
       }
     } finally {
       await registry.stopAll();
@@ -168,6 +176,7 @@ async function main(): Promise<void> {
     skipped,
     throughput,
     latency,
+    latencyBursts,
     routeLookup,
     coldStart,
   };

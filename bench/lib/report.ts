@@ -8,6 +8,7 @@ import path from 'node:path';
 import { PEER_ORDER } from './peers.js';
 import { fmtDelta, fmtInt, fmtMs, fmtRatio, table } from './format.js';
 import type { BenchResults } from './results.js';
+import type { LatencyReport } from '../scenarios/latency.js';
 
 export const README_START = '<!-- bench:results:start -->';
 export const README_END = '<!-- bench:results:end -->';
@@ -16,7 +17,8 @@ export function renderMarkdown(results: BenchResults): string {
   const sections = [
     header(results),
     throughputSection(results),
-    latencySection(results),
+    latencySection(results.latency),
+    latencySection(results.latencyBursts ?? null),
     routeSection(results),
     coldSection(results),
     targetsSection(results),
@@ -70,7 +72,7 @@ function throughputSection({ throughput }: BenchResults): string {
   ].join('\n');
 }
 
-function latencySection({ latency }: BenchResults): string {
+function latencySection(latency: LatencyReport | null): string {
   if (latency === null) return '';
   const { options, medians, addedOverDirect } = latency;
   const rate = options.workers * options.ratePerWorker;
@@ -90,15 +92,21 @@ function latencySection({ latency }: BenchResults): string {
     ];
   });
   const client =
-    latency.client === 'hey'
-      ? `\`hey -z ${options.durationSeconds}s -c ${options.workers} -q ${options.ratePerWorker}\` (hey reports in 0.1 ms steps)`
-      : `Node fixed-rate client, ${options.workers} workers × ${options.ratePerWorker} req/s (hey not installed)`;
+    latency.client === 'paced'
+      ? `evenly spaced arrivals (\`bench/lib/paced-client.mjs\`, one request every ${fmtMs(1_000 / rate)} ms over ${options.workers} keep-alive connections, open loop)`
+      : latency.client === 'hey'
+        ? `bursts: \`hey -z ${options.durationSeconds}s -c ${options.workers} -q ${options.ratePerWorker}\` (its workers tick together, so ${options.ratePerWorker} bursts of ${options.workers} a second; 0.1 ms steps)`
+        : `bursts: Node fixed-rate client, ${options.workers} workers × ${options.ratePerWorker} req/s (hey not installed)`;
+  const note =
+    latency.client === 'paced'
+      ? '`+` columns: added over direct (the median of the path minus the median of direct). The latency targets are judged on this table.'
+      : '`+` columns: added over direct. For the record: a request waits behind the rest of its burst, so the added p50 here follows CPU per request. req/s: the rate reached (hey workers wait for each answer).';
   return [
     `### (b) Latency at a fixed ${fmtInt(rate)} req/s — ${client}, ${options.rounds} alternated round(s), medians, ms`,
     '',
     table(['path', 'req/s', 'p50', 'p90', 'p99', '+p50', '+p90', '+p99', 'ok runs'], rows),
     '',
-    '`+` columns: added over direct (the median of the path minus the median of direct). req/s: the rate reached (hey workers wait for each answer, so a slow path gets less than 1 000).',
+    note,
   ].join('\n');
 }
 
@@ -198,9 +206,13 @@ function problemsSection(results: BenchResults): string {
   const lines: string[] = [];
   for (const skip of results.skipped) lines.push(`- skipped ${skip.name}: ${skip.reason}`);
   for (const failure of results.throughput?.failures ?? []) lines.push(`- failed (a) round ${failure.round} ${failure.peer}: ${failure.reason}`);
-  for (const failure of results.latency?.failures ?? []) lines.push(`- failed (b) round ${failure.round} ${failure.peer}: ${failure.reason}`);
-  for (const short of results.latency?.rateShortfalls ?? []) {
-    lines.push(`- (b) round ${short.round} ${short.peer} reached only ${fmtInt(short.requestsPerSecond)} req/s: its latency is not measured at the intended rate`);
+  for (const report of [results.latency, results.latencyBursts ?? null]) {
+    if (report === null) continue;
+    const model = report.options.arrivals ?? 'bursts';
+    for (const failure of report.failures) lines.push(`- failed (b ${model}) round ${failure.round} ${failure.peer}: ${failure.reason}`);
+    for (const short of report.rateShortfalls) {
+      lines.push(`- (b ${model}) round ${short.round} ${short.peer} reached only ${fmtInt(short.requestsPerSecond)} req/s: its latency is not measured at the intended rate`);
+    }
   }
   for (const failure of results.routeLookup?.failures ?? []) lines.push(`- failed (c) ${failure.routes} routes: ${failure.reason}`);
   for (const skip of results.coldStart?.skippedSizes ?? []) lines.push(`- skipped (d) ${skip.size} held requests: ${skip.reason}`);

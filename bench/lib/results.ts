@@ -37,7 +37,10 @@ export interface BenchResults {
   /** Tools, peers and scenarios that did not run, each with its reason. */
   readonly skipped: readonly Skip[];
   readonly throughput: ThroughputReport | null;
+  /** Scenario (b) with evenly spaced arrivals: the report the latency targets are judged on. */
   readonly latency: LatencyReport | null;
+  /** Scenario (b) with hey's bursts of 10; absent in results written before it was measured apart. */
+  readonly latencyBursts?: LatencyReport | null;
   readonly routeLookup: RouteLookupReport | null;
   /** Scenario (d); absent in results written before it existed. */
   readonly coldStart?: ColdStartReport | null;

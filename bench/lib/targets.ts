@@ -53,7 +53,7 @@ function latencyTargets({ latency }: Omit<BenchResults, 'targets'>): TargetResul
   const added = latency?.addedOverDirect.wakegate;
   const one = (key: 'p50' | 'p99', limit: number): TargetResult => {
     const id = `b-added-${key}`;
-    const description = `(b) added ${key} at 1 000 req/s ≤ +${limit} ms over direct, 0 errors`;
+    const description = `(b) added ${key} at 1 000 req/s (evenly spaced) ≤ +${limit} ms over direct, 0 errors`;
     if (latency === null) return na(id, 'b', description, 'scenario not run');
     if (wakegate === undefined) return na(id, 'b', description, 'wakegate not measured');
     if (latency.medians.direct === undefined) return na(id, 'b', description, 'direct not measured');

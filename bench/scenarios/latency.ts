@@ -1,16 +1,20 @@
 /**
- * Scenario (b): latency added by each proxy at a fixed 1 000 req/s (10 workers × 100 req/s, hey),
+ * Scenario (b): latency added by each proxy at a fixed 1 000 req/s over 10 keep-alive connections,
  * against "direct" measured in the same rounds. Same alternation and failure rule as (a); each run is
  * preceded by a warm-up at the same rate. Reported per peer: median over runs of p50/p90/p99, and the
  * same minus direct's ("added over direct").
+ *
+ * It runs once per arrival model (see `fixed-rate.ts`): `paced` (evenly spaced arrivals, what the
+ * target is judged on) and `bursts` (hey's ten workers ticking together), so both are on record.
  */
 import { checkHello } from '../lib/http-probe.js';
-import { runFixedRate, type LatencyResult } from '../lib/hey.js';
+import { clientFor, runFixedRate, type Arrivals, type LatencyClient, type LatencyResult } from '../lib/fixed-rate.js';
 import { BENCH_HOST_HEADER } from '../lib/peer-configs.js';
 import { cpuFor, isAlive, type BenchEnv, type Fixture, type PeerName } from '../lib/peers.js';
 import { difference, median, runsOf } from '../lib/stats.js';
 
 export interface LatencyOptions {
+  readonly arrivals: Arrivals;
   readonly rounds: number;
   readonly durationSeconds: number;
   readonly warmupSeconds: number;
@@ -31,7 +35,7 @@ export interface Percentiles {
 
 export interface LatencyReport {
   readonly options: LatencyOptions;
-  readonly client: 'hey' | 'node';
+  readonly client: LatencyClient;
   /** Smallest difference the client can show, in ms (hey: 0.1). */
   readonly resolutionMs: number;
   readonly runs: readonly LatencyRun[];
@@ -42,7 +46,8 @@ export interface LatencyReport {
   readonly failures: readonly { readonly round: number; readonly peer: PeerName; readonly reason: string }[];
   /**
    * Successful runs that reached under 90 % of the intended rate: their latency is not "at 1 000 req/s"
-   * (hey's workers wait for each answer, so a slow path lowers the rate). Reported, not failed.
+   * (hey's workers wait for each answer, so a slow path lowers the rate; the paced client sends late
+   * when every connection is busy). Reported, not failed.
    */
   readonly rateShortfalls: readonly { readonly round: number; readonly peer: PeerName; readonly requestsPerSecond: number }[];
 }
@@ -59,11 +64,11 @@ export async function runLatency(
 ): Promise<LatencyReport> {
   const runs: LatencyRun[] = [];
   const cpu = cpuFor(env, 'load');
-  const client = heyPath !== null ? 'hey' : 'node';
+  const client = clientFor(options.arrivals, heyPath);
   for (let roundNo = 1; roundNo <= options.rounds && !interrupted(); roundNo++) {
     for (const peer of fixture.peers) {
       if (interrupted()) break;
-      const label = `  (b) round ${roundNo}/${options.rounds} ${peer.name.padEnd(10)}`;
+      const label = `  (b ${options.arrivals}) round ${roundNo}/${options.rounds} ${peer.name.padEnd(10)}`;
       const precheck = isAlive(peer) ? await checkHello(peer.url, BENCH_HOST_HEADER) : 'a process of this path has exited';
       if (precheck !== null) {
         runs.push(failedRun(roundNo, peer.name, client, precheck));
@@ -71,6 +76,7 @@ export async function runLatency(
         continue;
       }
       const load = {
+        arrivals: options.arrivals,
         url: peer.url,
         hostHeader: BENCH_HOST_HEADER,
         workers: options.workers,
@@ -90,7 +96,7 @@ export async function runLatency(
   return summarize(options, client, fixture, runs);
 }
 
-function summarize(options: LatencyOptions, client: 'hey' | 'node', fixture: Fixture, runs: LatencyRun[]): LatencyReport {
+function summarize(options: LatencyOptions, client: LatencyClient, fixture: Fixture, runs: LatencyRun[]): LatencyReport {
   const medians: LatencyReport['medians'] = {};
   for (const peer of fixture.peers) {
     const { ok, okRuns, failedRuns } = runsOf(runs, peer.name);
@@ -125,7 +131,7 @@ function summarize(options: LatencyOptions, client: 'hey' | 'node', fixture: Fix
   return { options, client, resolutionMs: client === 'hey' ? 0.1 : 0.01, runs, medians, addedOverDirect, failures, rateShortfalls };
 }
 
-function failedRun(roundNo: number, peer: PeerName, client: 'hey' | 'node', reason: string): LatencyRun {
+function failedRun(roundNo: number, peer: PeerName, client: LatencyClient, reason: string): LatencyRun {
   return {
     round: roundNo,
     peer,

@@ -1,6 +1,11 @@
 /**
- * Fixed-rate load for the added-latency scenario: `hey -z Ds -c C -q Q` (C workers, each throttled to
- * Q req/s, so C×Q req/s in total while the server keeps up), its latency distribution parsed.
+ * Fixed-rate load for the added-latency scenario, in one of two arrival models:
+ *
+ * - `paced`: `bench/lib/paced-client.mjs`, C×Q req/s evenly spaced over C keep-alive connections
+ *   (open loop, as wrk2 and k6's constant-arrival-rate executor). Resolution 0.01 ms.
+ * - `bursts`: `hey -z Ds -c C -q Q` (C workers, each throttled to Q req/s). hey starts every worker's
+ *   ticker at the same moment, so the load arrives as Q bursts of C requests per second; a request's
+ *   latency then includes waiting behind the rest of its burst.
  *
  * Resolution: hey prints latencies as seconds with 4 decimals, i.e. in 0.1 ms steps; figures taken from
  * it are multiples of 0.1 ms and a difference below 0.1 ms cannot be seen.
@@ -14,7 +19,10 @@
 import { fileURLToPath } from 'node:url';
 import type { ProcessRegistry } from './processes.js';
 
+export type Arrivals = 'paced' | 'bursts';
+
 export interface FixedRateOptions {
+  readonly arrivals: Arrivals;
   readonly url: string;
   readonly hostHeader: string;
   readonly workers: number;
@@ -27,7 +35,7 @@ export interface FixedRateOptions {
 export interface LatencyResult {
   readonly ok: boolean;
   readonly failure: string | null;
-  readonly client: 'hey' | 'node';
+  readonly client: LatencyClient;
   readonly requestsPerSecond: number | null;
   /** Percentiles in milliseconds. */
   readonly latencyMs: { readonly p50: number | null; readonly p90: number | null; readonly p99: number | null };
@@ -37,18 +45,29 @@ export interface LatencyResult {
   readonly raw: string;
 }
 
+/** Which program produced a latency figure. */
+export type LatencyClient = 'paced' | 'hey' | 'node';
+
 const FALLBACK_CLIENT = fileURLToPath(new URL('./fixed-rate-client.mjs', import.meta.url));
+const PACED_CLIENT = fileURLToPath(new URL('./paced-client.mjs', import.meta.url));
+
+/** The client a run of `arrivals` uses: hey for bursts when installed, else the Node stand-in. */
+export function clientFor(arrivals: Arrivals, heyPath: string | null): LatencyClient {
+  if (arrivals === 'paced') return 'paced';
+  return heyPath !== null ? 'hey' : 'node';
+}
 
 export async function runFixedRate(
   registry: ProcessRegistry,
   heyPath: string | null,
   options: FixedRateOptions,
 ): Promise<LatencyResult> {
+  const client = clientFor(options.arrivals, heyPath);
   const spec =
-    heyPath !== null
+    client === 'hey'
       ? {
           name: 'hey',
-          command: heyPath,
+          command: heyPath as string,
           args: [
             '-z', `${options.durationSeconds}s`,
             '-c', String(options.workers),
@@ -57,20 +76,32 @@ export async function runFixedRate(
             options.url,
           ],
         }
-      : {
-          name: 'fixed-rate client',
-          command: process.execPath,
-          args: [
-            FALLBACK_CLIENT,
-            options.url,
-            options.hostHeader,
-            String(options.workers),
-            String(options.ratePerWorker),
-            String(options.durationSeconds),
-          ],
-        };
+      : client === 'paced'
+        ? {
+            name: 'paced client',
+            command: process.execPath,
+            args: [
+              PACED_CLIENT,
+              options.url,
+              options.hostHeader,
+              String(options.workers * options.ratePerWorker),
+              String(options.workers),
+              String(options.durationSeconds),
+            ],
+          }
+        : {
+            name: 'fixed-rate client',
+            command: process.execPath,
+            args: [
+              FALLBACK_CLIENT,
+              options.url,
+              options.hostHeader,
+              String(options.workers),
+              String(options.ratePerWorker),
+              String(options.durationSeconds),
+            ],
+          };
   const result = await registry.run({ ...spec, cpu: options.cpu }, (options.durationSeconds + 20) * 1_000);
-  const client = heyPath !== null ? 'hey' : 'node';
   const raw = result.stdout + (result.stderr ? `\n[stderr]\n${result.stderr}` : '');
   const parsed = client === 'hey' ? parseHey(result.stdout) : parseFallback(result.stdout);
   const failure = result.timedOut
@@ -101,7 +132,7 @@ export function parseHey(output: string): Parsed {
   return { ...judge(statuses, errors, latencyMs), requestsPerSecond: rpsMatch ? Number(rpsMatch[1]) : null, latencyMs, statuses, errors };
 }
 
-/** The fallback client prints one JSON document: { rps, p50, p90, p99 (ms), statuses, errors }. */
+/** The Node clients print one JSON document: { rps, p50, p90, p99 (ms), statuses, errors }. */
 function parseFallback(output: string): Parsed {
   try {
     const doc = JSON.parse(output) as {
