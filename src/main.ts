@@ -3,6 +3,7 @@
  * else in the program builds its own dependencies.
  */
 import { BlockList } from 'node:net';
+import { hostname } from 'node:os';
 import { createAdminServer } from './admin/server.js';
 import { loadConfig } from './config/load.js';
 import type { Config } from './config/types.js';
@@ -12,6 +13,8 @@ import { Metrics } from './observability/metrics.js';
 import { EnvironmentController } from './environments/controller.js';
 import { EnvironmentRegistry } from './environments/registry.js';
 import { LocalProvider } from './providers/local/local-provider.js';
+import type { EnvironmentProvider } from './providers/provider.js';
+import { startKubernetes, type KubernetesParts } from './providers/kubernetes/compose.js';
 import { ProxyServer } from './proxy/proxy-server.js';
 import { forwardingPolicy } from './proxy/request-headers.js';
 import { RequestObserver } from './proxy/request-observer.js';
@@ -46,27 +49,53 @@ export async function serve(options: ServeOptions): Promise<Running> {
   const environments = new EnvironmentRegistry(config.environments, config.sleep.idleAfter, Date.now());
   const localSpecs = config.environments.flatMap((e) => (e.command === null ? [] : [{ name: e.name, command: e.command, env: e.env, cwd: e.cwd, upstream: e.upstream, ready: e.ready }]));
   const local = localSpecs.length > 0 ? new LocalProvider({ environments: localSpecs, logger, baseEnv: options.env }) : null;
+  const kube: KubernetesParts | null =
+    config.provider === 'kubernetes'
+      ? startKubernetes({ config: config.kubernetes, registry: environments, metrics, logger: logger.child({ component: 'kubernetes' }), defaultIdleAfter: config.sleep.idleAfter, identity: config.kubernetes.identity || hostname() })
+      : null;
   const controller = new EnvironmentController({
-    providerOf: (env) => (env.spec.kind === 'local' ? local : null),
+    providerOf: (env) => (env.spec.kind === 'local' ? local : env.spec.kind === 'kubernetes' ? (kube?.provider ?? null) : null),
     metrics,
     logger: logger.child({ component: 'waker' }),
     wakeTimeout: config.wake.timeout,
     maxWakesPerHour: config.wake.maxWakesPerHour,
     perEnvironmentMetrics: config.metrics.perEnvironment,
   });
-  local?.onDown((id, cause) => {
-    const env = environments.find(id);
-    if (env !== undefined) controller.wentDown(env, cause);
-  });
+  const providers: (EnvironmentProvider | null | undefined)[] = [local, kube?.provider];
+  for (const provider of providers) {
+    provider?.onDown((id, cause) => {
+      const env = environments.find(id);
+      if (env !== undefined) controller.wentDown(env, cause);
+    });
+    provider?.onUp?.((id, cause) => {
+      const env = environments.find(id);
+      if (env !== undefined) controller.cameUp(env, cause);
+    });
+  }
   const sleeper = new Sleeper({
     environments: () => environments.all(),
     settings: { minAwake: config.sleep.minAwake, maxAwake: config.sleep.maxAwake },
     checkEvery: config.sleep.checkEvery,
     sleep: (env, reason, because) => controller.sleep(env, reason, because),
     logger: logger.child({ component: 'sleeper' }),
+    ...(kube === null ? {} : { leading: () => kube.lease.leading }),
   });
   environments.attach({ controller, metrics, explain: (env) => sleeper.explain(env), output: (env) => local?.output(env.id) ?? [], wakeTimeout: config.wake.timeout });
   const routes = { current: RouteTable.build(environments.routes()) };
+  // Rebuilt whole and swapped once per burst of changes (a Kubernetes sync puts thousands at once).
+  let routesDue = false;
+  environments.onRoutesChanged(() => {
+    if (routesDue) return;
+    routesDue = true;
+    setImmediate(() => {
+      routesDue = false;
+      try {
+        routes.current = RouteTable.build(environments.routes());
+      } catch (err) {
+        logger.error({ err }, 'the new routes conflict; the previous route table stays in use');
+      }
+    });
+  });
   const pools = new UpstreamPools({
     maxPools: config.forward.maxUpstreamPools,
     connectionsPerPool: config.forward.maxConnectionsPerUpstream,
@@ -90,7 +119,7 @@ export async function serve(options: ServeOptions): Promise<Running> {
   const admin = createAdminServer({
     logger: logger.child({ component: 'admin' }),
     metrics,
-    health: { isSynced: () => true, isDraining: () => draining },
+    health: { isSynced: () => kube?.synced ?? true, isDraining: () => draining },
     environments,
     token: config.admin.token,
   });
@@ -112,7 +141,7 @@ export async function serve(options: ServeOptions): Promise<Running> {
     onDraining: () => {
       draining = true;
     },
-    closers: [() => sleeper.stop(), () => pools.close(), async () => local?.close(), () => admin.close()],
+    closers: [() => sleeper.stop(), async () => kube?.close(), () => pools.close(), async () => local?.close(), () => admin.close()],
     exit: options.exit,
   });
   if (options.installSignalHandlers) shutdown.install(process);

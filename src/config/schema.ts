@@ -138,9 +138,18 @@ export const configSchema = z.strictObject(
     }).prefault({}),
     environments: environmentsSchema,
     kubernetes: section({
-      mode: choice(['ingress', 'direct'], { default: 'ingress', doc: 'ingress: forward to the ingress controller; direct: forward to the Service an Ingress names.' }),
+      mode: choice(['ingress', 'direct'], { default: 'ingress', doc: 'ingress: forward to the ingress controller; direct: forward straight to the ready endpoints (pods) of the Service an Ingress names, round-robin.' }),
       ingressUpstream: text(ORIGIN, checkHttpOrigin, { default: 'http://ingress-nginx-controller.ingress-nginx.svc:80', doc: 'The ingress controller, in ingress mode.' }),
       namespaceSelector: text('a label selector', nonEmpty, { default: 'wakegate.io/enabled=true', doc: 'Label selector of the namespaces that are environments.' }),
+      kubeconfig: text('a file path', anyText, {
+        default: '',
+        doc: 'Kubeconfig file used to reach the cluster. Empty: the ServiceAccount of the pod wakegate runs in (in-cluster).',
+      }),
+      leaseNamespace: text('a namespace name', nonEmpty, {
+        default: 'wakegate',
+        doc: "Namespace of the `wakegate-sleeper` Lease that picks the one replica running the sleeper: wakegate's own (the manifests set it from the pod's namespace).",
+      }),
+      identity: text('a string', anyText, { default: '', doc: "This replica's name in the sleeper Lease and in Events. Empty: the host name (the pod's name in a cluster)." }),
     }).prefault({}),
   },
   { error: 'a mapping of keys' },

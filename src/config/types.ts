@@ -126,4 +126,10 @@ export interface KubernetesConfig {
   readonly mode: 'ingress' | 'direct';
   readonly ingressUpstream: string;
   readonly namespaceSelector: string;
+  /** Kubeconfig file; '' = in-cluster ServiceAccount. */
+  readonly kubeconfig: string;
+  /** Namespace of the `wakegate-sleeper` Lease. */
+  readonly leaseNamespace: string;
+  /** Name of this replica in the Lease and Events; '' = the host name. */
+  readonly identity: string;
 }

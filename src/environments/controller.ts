@@ -74,9 +74,20 @@ export class EnvironmentController {
     return sleep;
   }
 
+  /**
+   * The provider saw the environment up although wakegate had it asleep or failed: another replica or
+   * a user woke it. Requests go straight through from now on. A wake or sleep of ours in progress
+   * decides the phase itself.
+   */
+  cameUp(env: Environment, cause: string): void {
+    if ((env.phase !== 'asleep' && env.phase !== 'failed') || this.#wakes.has(env.id) || this.#sleeps.has(env.id)) return;
+    this.#deps.logger.info({ environment: env.id, cause }, 'environment is awake');
+    env.setPhase('awake', this.#now(), cause);
+  }
+
   /** The provider saw the environment go down by itself (its process exited). */
   wentDown(env: Environment, cause: string): void {
-    if (env.phase !== 'awake') return;
+    if (env.phase !== 'awake' || this.#sleeps.has(env.id)) return;
     this.#deps.logger.warn({ environment: env.id, cause }, 'environment went down; the next request wakes it');
     env.setPhase('asleep', this.#now(), cause);
   }

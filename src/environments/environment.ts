@@ -1,5 +1,4 @@
 import type { EnvironmentPhase } from '../observability/metric-labels.js';
-import type { ForwardTarget } from '../proxy/forwarder.js';
 
 export type { EnvironmentPhase };
 
@@ -40,7 +39,10 @@ export interface EnvironmentSpec {
   readonly kind: 'static' | 'local' | 'kubernetes';
   readonly hosts: readonly string[];
   readonly paths: readonly string[];
-  /** `http://host:port` */
+  /**
+   * Where its requests go, for people: `http://host:port` for static and local environments; on
+   * Kubernetes the ingress controller's origin or the Services its Ingresses name.
+   */
   readonly upstream: string;
   /** Idle timeout in ms; `Infinity` = never sleeps for idleness. */
   readonly idleAfter: number;
@@ -54,10 +56,8 @@ export interface EnvironmentSpec {
  * (or its wake fails). It is race-free because `whenReady` checks the phase after subscribing — a
  * phase change between a caller's check and its subscription cannot be missed.
  */
-export class Environment implements ForwardTarget {
-  readonly spec: EnvironmentSpec;
-  readonly environment: string;
-  readonly origin: string;
+export class Environment {
+  #spec: EnvironmentSpec;
   readonly activity = new Activity();
   #phase: EnvironmentPhase;
   #phaseSince: number;
@@ -71,20 +71,33 @@ export class Environment implements ForwardTarget {
   lastError: string | null = null;
   /** The last progress step of the current (or last) wake: what was not ready yet. */
   lastStep: string | null = null;
+  /** ms epoch until which someone asked to keep it awake (Kubernetes: `wakegate.io/keep-awake-until`). */
+  keepAwakeUntil: number | null = null;
   readonly #waiters = new Set<(outcome: ReadyOutcome) => void>();
   readonly #listeners = new Set<(event: EnvironmentEvent) => void>();
 
   constructor(spec: EnvironmentSpec, phase: EnvironmentPhase, now: number) {
-    this.spec = spec;
-    this.environment = spec.id;
-    this.origin = spec.upstream;
+    this.#spec = spec;
     this.#phase = phase;
     this.#phaseSince = now;
     if (phase === 'awake') this.wokeAt = now;
   }
 
+  get spec(): EnvironmentSpec {
+    return this.#spec;
+  }
+
   get id(): string {
-    return this.spec.id;
+    return this.#spec.id;
+  }
+
+  /**
+   * Replaces the facts that can change while wakegate runs (on Kubernetes: hosts, paths and idle
+   * timeout follow the namespace and its Ingresses). The id and kind never change.
+   */
+  updateSpec(spec: EnvironmentSpec): void {
+    if (spec.id !== this.#spec.id || spec.kind !== this.#spec.kind) throw new Error(`an environment's id and kind are fixed (${this.#spec.id})`);
+    this.#spec = spec;
   }
 
   get phase(): EnvironmentPhase {

@@ -4,8 +4,9 @@ import type { Metrics } from '../observability/metrics.js';
 import { ENVIRONMENT_PHASES, type EnvironmentPhase } from '../observability/metric-labels.js';
 import type { RouteSpec } from '../routing/route-table.js';
 import type { Decision } from '../sleep/policy.js';
+import { FixedBackend, type Backend } from './backend.js';
 import type { EnvironmentController } from './controller.js';
-import { Environment } from './environment.js';
+import { Environment, type EnvironmentPhase as Phase, type EnvironmentSpec } from './environment.js';
 
 export interface RegistryDeps {
   readonly controller: EnvironmentController;
@@ -22,11 +23,16 @@ export interface RegistryDeps {
 /**
  * The environments wakegate knows, by id: their runtime state (`Environment`), the routes that lead
  * to them, and the admin API's view of them. Static environments start awake; local ones asleep
- * (nothing runs until a request asks for it).
+ * (nothing runs until a request asks for it). Kubernetes environments come and go with their
+ * namespaces (`put`, `remove`); every change of routes is announced so the route table can be
+ * rebuilt and swapped whole.
  */
 export class EnvironmentRegistry implements EnvironmentsSource {
   readonly #byId = new Map<string, Environment>();
+  readonly #routesOf = new Map<string, readonly RouteSpec<Backend>[]>();
+  readonly #routeListeners = new Set<() => void>();
   #deps: RegistryDeps | null = null;
+  #phasesDue = false;
 
   constructor(configs: readonly EnvironmentConfig[], defaultIdleAfter: number, now: number) {
     for (const config of configs) {
@@ -37,15 +43,71 @@ export class EnvironmentRegistry implements EnvironmentsSource {
         now,
       );
       this.#byId.set(env.id, env);
+      const backend = new FixedBackend(env, config.upstream);
+      this.#routesOf.set(env.id, hostRoutes(env.spec, backend));
     }
+  }
+
+  /**
+   * Adds an environment, or updates the spec and routes of the one with that id (its phase, activity
+   * and waiters are kept). `phase` applies only to a new environment. Announces the route change.
+   */
+  put(spec: EnvironmentSpec, phase: Phase, routes: (env: Environment) => readonly RouteSpec<Backend>[], now: number): Environment {
+    let env = this.#byId.get(spec.id);
+    if (env === undefined) {
+      env = new Environment(spec, phase, now);
+      this.#byId.set(spec.id, env);
+      this.#watchPhases(env);
+    } else {
+      env.updateSpec(spec);
+    }
+    this.#routesOf.set(spec.id, routes(env));
+    this.#announceRoutes();
+    return env;
+  }
+
+  /** Forgets an environment (its namespace is gone or no longer enabled). */
+  remove(id: string): Environment | undefined {
+    const env = this.#byId.get(id);
+    if (env === undefined) return undefined;
+    this.#byId.delete(id);
+    this.#routesOf.delete(id);
+    this.#announceRoutes();
+    this.#publishPhases();
+    return env;
+  }
+
+  /** Called after every change of routes (`put`, `remove`); returns the unsubscribe function. */
+  onRoutesChanged(listener: () => void): () => void {
+    this.#routeListeners.add(listener);
+    return () => this.#routeListeners.delete(listener);
+  }
+
+  #announceRoutes(): void {
+    for (const listener of [...this.#routeListeners]) listener();
   }
 
   /** Wires what the views and controls need; phase counts flow to `metrics` from now on. */
   attach(deps: RegistryDeps): void {
     this.#deps = deps;
-    const publish = (): void => deps.metrics.setEnvironments(this.phaseCounts());
-    for (const env of this.#byId.values()) env.subscribe((event) => event.type === 'phase' && publish());
-    publish();
+    for (const env of this.#byId.values()) this.#watchPhases(env);
+    this.#publishPhases();
+  }
+
+  #watchPhases(env: Environment): void {
+    if (this.#deps === null) return;
+    env.subscribe((event) => event.type === 'phase' && this.#publishPhases());
+    this.#publishPhases();
+  }
+
+  /** Phase counts for the metrics, once per burst of changes (a sync can add thousands at once). */
+  #publishPhases(): void {
+    if (this.#phasesDue) return;
+    this.#phasesDue = true;
+    queueMicrotask(() => {
+      this.#phasesDue = false;
+      this.#deps?.metrics.setEnvironments(this.phaseCounts());
+    });
   }
 
   all(): IterableIterator<Environment> {
@@ -56,12 +118,10 @@ export class EnvironmentRegistry implements EnvironmentsSource {
     return this.#byId.get(id);
   }
 
-  /** One route per host × path prefix, each pointing at its environment. */
-  routes(): RouteSpec<Environment>[] {
-    const specs: RouteSpec<Environment>[] = [];
-    for (const env of this.#byId.values()) {
-      for (const host of env.spec.hosts) for (const pathPrefix of env.spec.paths) specs.push({ host, pathPrefix, target: env });
-    }
+  /** Every route of every environment, each pointing at a backend of its environment. */
+  routes(): RouteSpec<Backend>[] {
+    const specs: RouteSpec<Backend>[] = [];
+    for (const routes of this.#routesOf.values()) specs.push(...routes);
     return specs;
   }
 
@@ -136,6 +196,13 @@ export class EnvironmentRegistry implements EnvironmentsSource {
     if (this.#deps === null) throw new Error('the environment registry is not attached');
     return this.#deps;
   }
+}
+
+/** One route per host × path prefix of `spec`, all to `backend`. */
+export function hostRoutes(spec: EnvironmentSpec, backend: Backend): RouteSpec<Backend>[] {
+  const specs: RouteSpec<Backend>[] = [];
+  for (const host of spec.hosts) for (const pathPrefix of spec.paths) specs.push({ host, pathPrefix, target: backend });
+  return specs;
 }
 
 function iso(ms: number): string {

@@ -19,6 +19,11 @@ export interface EnvironmentProvider {
   output(id: string): readonly string[];
   /** Called when an environment goes down by itself (its process exited); not for `sleep`. */
   onDown(listener: (id: string, cause: string) => void): void;
+  /**
+   * Called when an environment wakegate had asleep is seen up without a wake of this process
+   * (Kubernetes: another replica or a user scaled it up). Providers that cannot see that omit it.
+   */
+  onUp?(listener: (id: string, cause: string) => void): void;
   /** Stops everything it started; resolves when nothing is left running. */
   close(): Promise<void>;
 }

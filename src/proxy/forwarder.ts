@@ -200,7 +200,7 @@ class ForwardHandler implements Dispatcher.DispatchHandler, ClientBound {
       this.#forwarder.observer.finished(this.#req, this.#status, this.#ctx, this.#target);
       return;
     }
-    const error = new UpstreamError(kind, this.#target.environment, this.#target.origin, { cause: err });
+    const error = new UpstreamError(kind, this.#target.environment, this.#opts.origin as string, { cause: err });
     this.#forwarder.observer.reply(this.#req, res, error, this.#ctx, this.#target);
   }
 

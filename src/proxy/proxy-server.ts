@@ -1,5 +1,5 @@
 import type { Duplex } from 'node:stream';
-import type { Environment } from '../environments/environment.js';
+import type { Backend } from '../environments/backend.js';
 import type { RouteTable } from '../routing/route-table.js';
 import { normalizeHost } from '../routing/host.js';
 import {
@@ -28,7 +28,7 @@ import type { HoldOutcome, Holds } from '../wake/holds.js';
 import { IgnoredClientError } from '../wake/wake-errors.js';
 
 /** The live route table: replaced whole when routes change, read once per request. */
-export interface RouteSource<T extends ForwardTarget = Environment> {
+export interface RouteSource<T extends ForwardTarget = Backend> {
   readonly current: RouteTable<T>;
 }
 
@@ -120,19 +120,20 @@ export class ProxyServer implements RequestHandlers {
     if (target instanceof BadRequestError) return this.#reject(req, res, target, ctx);
     const { path, host } = target;
     if (path.startsWith(EVENTS_PATH)) return this.#events(req, res, host, path, ctx);
-    const env = this.#routes.current.lookup(host, path);
-    if (env === undefined) return this.#reject(req, res, noRoute(host, path), ctx);
+    const backend = this.#routes.current.lookup(host, path);
+    if (backend === undefined) return this.#reject(req, res, noRoute(host, path), ctx);
+    const env = backend.env;
     const ignored = this.#clients.ignores(head.userAgent);
     if (env.phase === 'awake') {
       if (!ignored) ctx.track(env.activity);
-      return this.#forwarder.forward(req, res, env, head, path, ctx);
+      return this.#forwarder.forward(req, res, backend, head, path, ctx);
     }
-    if (ignored) return this.#reject(req, res, new IgnoredClientError(env.id, env.phase, IGNORED_RETRY_AFTER), ctx, env);
+    if (ignored) return this.#reject(req, res, new IgnoredClientError(env.id, env.phase, IGNORED_RETRY_AFTER), ctx, backend);
     ctx.track(env.activity);
     const page = this.#holds.answerWithWaitingPage(req, res, env);
-    if (page === true) return this.#observer.finished(req, 200, ctx, env);
-    if (page !== false) return this.#reject(req, res, page, ctx, env);
-    this.#holds.hold(req, env, ctx, this.#outcome(req, res, ctx, env, () => this.#forwarder.forward(req, res, env, head, path, ctx)));
+    if (page === true) return this.#observer.finished(req, 200, ctx, backend);
+    if (page !== false) return this.#reject(req, res, page, ctx, backend);
+    this.#holds.hold(req, env, ctx, this.#outcome(req, res, ctx, backend, () => this.#forwarder.forward(req, res, backend, head, path, ctx)));
   }
 
   upgrade(req: ProxyRequest, res: ProxyResponse, socket: Duplex, upgradeHead: Buffer): void {
@@ -144,39 +145,40 @@ export class ProxyServer implements RequestHandlers {
     const target = requestTarget(req, head);
     const problem = this.#validate(req, head) ?? validateUpgrade(req, head) ?? (target instanceof BadRequestError ? target : null);
     const { path, host } = target instanceof BadRequestError ? { path: '/', host: undefined } : target;
-    const env = problem === null ? this.#routes.current.lookup(host, path) : undefined;
-    if (problem !== null || env === undefined) return this.#reject(req, res, problem ?? noRoute(host, path), ctx);
+    const backend = problem === null ? this.#routes.current.lookup(host, path) : undefined;
+    if (problem !== null || backend === undefined) return this.#reject(req, res, problem ?? noRoute(host, path), ctx);
+    const env = backend.env;
     const ignored = this.#clients.ignores(head.userAgent);
-    if (ignored && env.phase !== 'awake') return this.#reject(req, res, new IgnoredClientError(env.id, env.phase, IGNORED_RETRY_AFTER), ctx, env);
+    if (ignored && env.phase !== 'awake') return this.#reject(req, res, new IgnoredClientError(env.id, env.phase, IGNORED_RETRY_AFTER), ctx, backend);
     if (!ignored) ctx.track(env.activity);
     const open = (): void => {
       // Another protocol (h2c, …): never forwarded as an upgrade (HAProxy drops h2c too). A request
       // without a body is served as the plain request it also is, then the connection closes.
-      if (!isWebSocket(head)) return this.#forwarder.forward(req, res, env, head, path, ctx);
-      const tunnel = new WebSocketTunnel({ req, res, socket, head: upgradeHead, target: env, observer: this.#observer, viaEntry: this.#policy.viaEntry, ctx });
+      if (!isWebSocket(head)) return this.#forwarder.forward(req, res, backend, head, path, ctx);
+      const tunnel = new WebSocketTunnel({ req, res, socket, head: upgradeHead, target: backend, observer: this.#observer, viaEntry: this.#policy.viaEntry, ctx });
       tunnel.open(this.#pools, head, path);
     };
     if (env.phase === 'awake') return open();
-    this.#holds.hold(req, env, ctx, this.#outcome(req, res, ctx, env, open));
+    this.#holds.hold(req, env, ctx, this.#outcome(req, res, ctx, backend, open));
   }
 
   /** What a held request does once its wait is over. */
-  #outcome(req: ProxyRequest, res: ProxyResponse, ctx: RequestContext, env: Environment, forward: () => void): HoldOutcome {
+  #outcome(req: ProxyRequest, res: ProxyResponse, ctx: RequestContext, backend: Backend, forward: () => void): HoldOutcome {
     return {
       forward,
-      reject: (error) => this.#reject(req, res, error, ctx, env),
-      abandoned: () => this.#observer.finished(req, 499, ctx, env),
+      reject: (error) => this.#reject(req, res, error, ctx, backend),
+      abandoned: () => this.#observer.finished(req, 499, ctx, backend),
     };
   }
 
   /** `/.wakegate/events?env=NAME` on a host of that environment: the waiting page's live progress. */
   #events(req: ProxyRequest, res: ProxyResponse, host: string | undefined, path: string, ctx: RequestContext): void {
     const name = eventsTarget(path);
-    const env = this.#routes.current.lookup(host, '/');
-    if (name === null || env === undefined || env.id !== name) return this.#reject(req, res, noRoute(host, path), ctx);
-    const stop = streamEnvironmentEvents(res, env);
+    const backend = this.#routes.current.lookup(host, '/');
+    if (name === null || backend === undefined || backend.env.id !== name) return this.#reject(req, res, noRoute(host, path), ctx);
+    const stop = streamEnvironmentEvents(res, backend.env);
     req.bind({ clientClosed: stop });
-    this.#observer.finished(req, 200, ctx, env);
+    this.#observer.finished(req, 200, ctx, backend);
   }
 
   clientError(status: number): void {
@@ -195,10 +197,10 @@ export class ProxyServer implements RequestHandlers {
     return null;
   }
 
-  #reject(req: ProxyRequest, res: ProxyResponse, error: ProxyError, ctx: RequestContext, env?: Environment): void {
+  #reject(req: ProxyRequest, res: ProxyResponse, error: ProxyError, ctx: RequestContext, backend?: Backend): void {
     // A body we will not read must not be taken for the next request on this connection.
     if (!req.complete && (error.status === 400 || error.status === 417 || error.status === 431 || error.status === 501)) res.keepAlive = false;
-    this.#observer.reply(req, res, error, ctx, env);
+    this.#observer.reply(req, res, error, ctx, backend);
   }
 }
 

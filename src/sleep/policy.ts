@@ -24,6 +24,8 @@ export interface PolicyInput {
   readonly wokeAt: number | null;
   /** ms; `Infinity` = never sleeps for idleness. */
   readonly idleAfter: number;
+  /** ms epoch until which someone asked to keep it awake (`wakegate.io/keep-awake-until`); null = no such wish. */
+  readonly keepAwakeUntil?: number | null;
 }
 
 /**
@@ -48,6 +50,8 @@ const NOT_AWAKE: Record<Exclude<EnvironmentPhase, 'awake'>, string> = {
  * 1. only an awake local or Kubernetes environment can be put to sleep;
  * 2. requests in flight keep it awake — even past `maxAwake`: cutting a download or a WebSocket
  *    to honour the cap would surprise users more than a cap applied a little late;
+ * 2a. a keep-awake wish (`wakegate.io/keep-awake-until`) keeps it awake until that time, cap or not:
+ *    someone asked for it explicitly;
  * 3. never sooner than `minAwake` after the wake (the floor wins over the cap if they conflict);
  * 4. awake for `maxAwake` or longer → sleep, traffic or not;
  * 5. `idleAfter` never → keep (until the cap, if any);
@@ -70,6 +74,11 @@ export function decide(input: PolicyInput, settings: SleepSettings, now: number)
     const open = plural(inFlight, 'request');
     if (capReached) return keep(`${open} in flight; the awake-time cap applies when ${inFlight === 1 ? 'it ends' : 'they end'}`, null);
     return keep(`${open} in flight (WebSockets and streams count)`, null);
+  }
+
+  const keepUntil = input.keepAwakeUntil ?? null;
+  if (keepUntil !== null && now < keepUntil) {
+    return keep(`kept awake until ${new Date(keepUntil).toISOString()}`, later(keepUntil, earlier(idleDeadline, cap)));
   }
 
   if (wokeAt !== null && floor !== null && now < floor) {

@@ -15,6 +15,11 @@ export interface SleeperDeps {
   readonly logger: Logger;
   /** Default `Date.now`. */
   readonly now?: () => number;
+  /**
+   * Whether this process may put environments to sleep now (default: always). With several
+   * wakegate replicas on Kubernetes only the holder of the sleeper Lease may; the others skip passes.
+   */
+  readonly leading?: () => boolean;
   /** Default `setTimeout(...).unref()`: a pending check never keeps the process alive. */
   readonly schedule?: (fn: () => void, ms: number) => { cancel(): void };
 }
@@ -96,6 +101,7 @@ export class Sleeper {
   }
 
   async #runPass(): Promise<void> {
+    if (this.#deps.leading !== undefined && !this.#deps.leading()) return;
     let environments: Environment[];
     try {
       environments = [...this.#deps.environments()];
@@ -137,6 +143,7 @@ function policyInput(env: Environment): PolicyInput {
     inFlight: env.activity.inFlight,
     wokeAt: env.wokeAt,
     idleAfter: env.spec.idleAfter,
+    keepAwakeUntil: env.keepAwakeUntil,
   };
 }
 

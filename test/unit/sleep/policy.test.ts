@@ -38,6 +38,11 @@ const cases: Case[] = [
   { name: 'lets requests in flight finish once maxAwake is reached', input: { inFlight: 2, lastActivity: T + 12 * H - S }, settings: { maxAwake: 12 * H }, at: 12 * H, expected: keep('2 requests in flight; the awake-time cap applies when they end', null) },
   { name: 'lets a single request in flight finish once maxAwake is reached', input: { inFlight: 1 }, settings: { maxAwake: 12 * H }, at: 13 * H, expected: keep('1 request in flight; the awake-time cap applies when it ends', null) },
 
+  // Keep-awake wishes (wakegate.io/keep-awake-until).
+  { name: 'keeps an idle environment awake until its keep-awake time', input: { lastActivity: T, keepAwakeUntil: T + 4 * H }, at: 2 * H, expected: keep('kept awake until 2025-01-01T04:00:00.000Z', T + 4 * H) },
+  { name: 'keeps it awake past maxAwake while the wish lasts', input: { keepAwakeUntil: T + 4 * H }, settings: { maxAwake: H }, at: 2 * H, expected: keep('kept awake until 2025-01-01T04:00:00.000Z', T + 4 * H) },
+  { name: 'sleeps an idle environment once its keep-awake time has passed', input: { lastActivity: T, keepAwakeUntil: T + 4 * H }, at: 4 * H, expected: idle('no requests for 4h (idleAfter 10m)') },
+
   // minAwake.
   { name: 'keeps an environment awake during minAwake; it sleeps at the idle deadline', at: 45 * S, expected: keep('woke 45s ago; minAwake is 2m', T + 10 * M) },
   { name: 'writes a wake less than a second ago in milliseconds', at: 250, expected: keep('woke 250ms ago; minAwake is 2m', T + 10 * M) },
