@@ -6,6 +6,7 @@
  * client-node 1.4 throws `ApiException` with the raw response text as `body` (a JSON string, not
  * parsed; undefined for 401) and node-fetch `FetchError`s for the network (CONTRACT §9).
  */
+import { existsSync } from 'node:fs';
 import {
   ApiException,
   AppsV1Api,
@@ -38,11 +39,24 @@ export class KubeApiError extends Error {
   }
 }
 
-/** Builds the client configuration: a kubeconfig file, or the pod's ServiceAccount when `file` is empty. */
-export function loadKubeConfig(file: string): KubeConfig {
+const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+
+/**
+ * Builds the client configuration: a kubeconfig file, or the pod's ServiceAccount when `file` is
+ * empty. Throws a sentence that says what to set when neither is there.
+ */
+export function loadKubeConfig(file: string, serviceAccountToken = SERVICE_ACCOUNT_TOKEN): KubeConfig {
   const kc = new KubeConfig();
-  if (file === '') kc.loadFromCluster();
-  else kc.loadFromFile(file);
+  if (file === '') {
+    if (!existsSync(serviceAccountToken)) {
+      throw new Error(`provider kubernetes: kubernetes.kubeconfig is empty and there is no ServiceAccount token at ${serviceAccountToken} (not running in a pod); set kubernetes.kubeconfig (WAKEGATE_KUBERNETES_KUBECONFIG) to a kubeconfig file`);
+    }
+    kc.loadFromCluster();
+  } else {
+    if (!existsSync(file)) throw new Error(`provider kubernetes: kubernetes.kubeconfig names ${file}, which does not exist`);
+    kc.loadFromFile(file);
+  }
+  if (kc.getCurrentCluster() === null) throw new Error(`provider kubernetes: the kubeconfig ${file} has no current cluster`);
   return kc;
 }
 

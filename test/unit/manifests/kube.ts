@@ -7,8 +7,9 @@ import { parseAllDocuments } from 'yaml';
 
 /**
  * Test helpers for manifests/: render with the real `kubectl kustomize`, parse with `yaml`, and read
- * the few fields the tests look at. The types are deliberately partial: full OpenAPI validation
- * arrives with the Kubernetes provider milestone.
+ * the few fields the tests look at. The types below are deliberately partial, for reading: every
+ * object is validated in full against the Kubernetes OpenAPI schemas by schema.test.ts
+ * (test/kube/openapi/validate.ts: unknown fields, types, required fields, formats).
  */
 
 export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
@@ -31,7 +32,10 @@ export interface KubeObject {
 export interface EnvVar {
   readonly name: string;
   readonly value?: string;
-  readonly valueFrom?: { readonly secretKeyRef?: { readonly name: string; readonly key: string; readonly optional?: boolean } };
+  readonly valueFrom?: {
+    readonly secretKeyRef?: { readonly name: string; readonly key: string; readonly optional?: boolean };
+    readonly fieldRef?: { readonly fieldPath: string };
+  };
 }
 
 export interface Probe {
@@ -237,4 +241,61 @@ export function serviceLinkVariables(services: readonly Service[]): Record<strin
     });
   }
   return variables;
+}
+
+/** One permission of a rendered ClusterRole or Role: a verb on a resource of an API group. */
+export interface GrantedRule {
+  /** `ClusterRole/wakegate`, or `Role/<name>` (effective only in `namespace`). */
+  readonly role: string;
+  /** Set for a Role: the only namespace where it grants anything. */
+  readonly namespace?: string;
+  /** `''` is the core group. */
+  readonly apiGroup: string;
+  /** A subresource is `<resource>/<subresource>`, as in RBAC: `deployments/scale`. */
+  readonly resource: string;
+  readonly verb: string;
+  /** Present when the rule is limited to these object names. */
+  readonly resourceNames?: readonly string[];
+}
+
+interface PolicyRule {
+  readonly apiGroups?: readonly string[];
+  readonly resources?: readonly string[];
+  readonly verbs: readonly string[];
+  readonly resourceNames?: readonly string[];
+  readonly nonResourceURLs?: readonly string[];
+}
+
+/**
+ * Every (apiGroup, resource, verb) a set of rendered objects grants through its ClusterRoles and
+ * Roles, one entry per triple and role, in a stable order. Rules for non-resource URLs are kept as
+ * resource `nonResourceURL:<url>` with group `''` so that a test of "nothing wider" sees them.
+ */
+export function grantedRules(objects: readonly KubeObject[]): GrantedRule[] {
+  const granted: GrantedRule[] = [];
+  for (const object of objects) {
+    if (object.kind !== 'ClusterRole' && object.kind !== 'Role') continue;
+    const role = `${object.kind}/${String(object.metadata?.name)}`;
+    const namespace = object.kind === 'Role' ? object.metadata?.namespace : undefined;
+    for (const rule of (object.rules ?? []) as readonly PolicyRule[]) {
+      const targets = [
+        ...(rule.apiGroups ?? []).flatMap((apiGroup) => (rule.resources ?? []).map((resource) => ({ apiGroup, resource }))),
+        ...(rule.nonResourceURLs ?? []).map((url) => ({ apiGroup: '', resource: `nonResourceURL:${url}` })),
+      ];
+      for (const { apiGroup, resource } of targets) {
+        for (const verb of rule.verbs) {
+          granted.push({
+            role,
+            ...(namespace === undefined ? {} : { namespace }),
+            apiGroup,
+            resource,
+            verb,
+            ...(rule.resourceNames === undefined || rule.resourceNames.length === 0 ? {} : { resourceNames: rule.resourceNames }),
+          });
+        }
+      }
+    }
+  }
+  const key = (rule: GrantedRule): string => [rule.role, rule.apiGroup, rule.resource, rule.verb, rule.resourceNames?.join(',') ?? ''].join(' ');
+  return granted.sort((a, b) => key(a).localeCompare(key(b)));
 }

@@ -12,6 +12,7 @@ import {
   type Service,
   FIXTURES,
   REPO,
+  grantedRules,
   kubectl,
   kubectlPatchLocal,
   kustomize,
@@ -125,7 +126,7 @@ function effectiveConfig(objects: readonly KubeObject[], deployment: Deployment)
     Object.assign(env, serviceLinkVariables(ofKind<Service>(objects, 'Service').filter((service) => service.metadata.namespace === namespace)));
   }
   for (const variable of container.env ?? []) {
-    env[variable.name] = variable.value ?? (variable.valueFrom?.secretKeyRef ? 'token-from-the-secret' : 'from-the-downward-api');
+    env[variable.name] = variable.value ?? (variable.valueFrom?.secretKeyRef ? 'token-from-the-secret' : downwardApi(deployment, variable.valueFrom?.fieldRef?.fieldPath));
   }
 
   const path = env.WAKEGATE_CONFIG;
@@ -142,6 +143,18 @@ function effectiveConfig(objects: readonly KubeObject[], deployment: Deployment)
   const file = join(scratch, `${configMap.metadata.name}-${Math.random().toString(36).slice(2)}.yaml`);
   writeFileSync(file, text);
   return loadConfig({ file, env }).config;
+}
+
+/** What the kubelet puts in a variable with `valueFrom.fieldRef` for a pod of this Deployment. */
+function downwardApi(deployment: Deployment, fieldPath: string | undefined): string {
+  switch (fieldPath) {
+    case 'metadata.namespace':
+      return deployment.metadata.namespace ?? 'default';
+    case 'metadata.name':
+      return `${deployment.metadata.name}-7d9f8c6b5d-x2k4q`;
+    default:
+      throw new Error(`the test does not know what the downward API puts in ${String(fieldPath)}`);
+  }
 }
 
 const seconds = (ms: number): number => ms / 1000;
@@ -260,6 +273,26 @@ describe.each(SHAPES)('$dir', (shape) => {
     expect(named(objects, 'Role', 'wakegate-sleeper-lease').metadata?.namespace).toBe(account.namespace);
   });
 
+  it('grants no wildcard, no delete, nothing on Secrets and no non-resource URL', () => {
+    const { objects } = shape.render();
+    const granted = grantedRules(objects);
+    expect(granted.length).toBeGreaterThan(0);
+    for (const rule of granted) {
+      const id = `${rule.role}: ${rule.apiGroup || 'core'}/${rule.resource} ${rule.verb}`;
+      expect([rule.apiGroup, rule.resource, rule.verb], id).not.toContain('*');
+      expect(['delete', 'deletecollection', 'escalate', 'bind', 'impersonate'], id).not.toContain(rule.verb);
+      expect(rule.resource, id).not.toMatch(/^(secrets|nonResourceURL:)/);
+    }
+  });
+
+  it('keeps the sleeper Lease in the namespace where the lease Role is bound, and names each replica by its pod', () => {
+    const { objects, deployment } = shape.render();
+    const config = effectiveConfig(objects, deployment);
+    expect(config.kubernetes.leaseNamespace).toBe(deployment.metadata.namespace);
+    expect(named(objects, 'RoleBinding', 'wakegate-sleeper-lease').metadata?.namespace).toBe(config.kubernetes.leaseNamespace);
+    expect(config.kubernetes.identity).toMatch(new RegExp(`^${deployment.metadata.name}-`));
+  });
+
   it('publishes the proxy port, and never the admin port, outside the cluster', () => {
     const { objects, deployment } = shape.render();
     const config = effectiveConfig(objects, deployment);
@@ -300,28 +333,49 @@ describe('manifests/base', () => {
     expect(byName).toEqual({ http: { port: 80, target: 8080 }, admin: { port: 9090, target: 9090 } });
   });
 
-  it('grants the Kubernetes provider read, watch and scale, and nothing wider', () => {
-    const objects = rendered('manifests/base');
-    type Rule = { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] };
-    const flatten = (rules: Rule[]): string[] =>
-      rules.flatMap((rule) => rule.apiGroups.flatMap((group) => rule.resources.map((resource) => `${group || 'core'}/${resource}${rule.resourceNames ? `[${rule.resourceNames.join(',')}]` : ''}: ${[...rule.verbs].sort().join(',')}`)));
-    const clusterRole = named<KubeObject & { rules: Rule[] }>(objects, 'ClusterRole', 'wakegate');
-    expect(flatten(clusterRole.rules).sort()).toEqual(
+  it('grants the Kubernetes provider exactly the calls of its modules (see the comments in rbac/)', () => {
+    const granted = grantedRules(rendered('manifests/base')).map(
+      (rule) => `${rule.role} ${rule.apiGroup || 'core'}/${rule.resource}${rule.resourceNames ? `[${rule.resourceNames.join(',')}]` : ''} ${rule.verb}`,
+    );
+    const cluster = (triples: string): string[] => triples.split('\n').map((triple) => `ClusterRole/wakegate ${triple.trim()}`);
+    expect(granted.sort()).toEqual(
       [
-        'core/namespaces: get,list,patch,watch',
-        'apps/deployments: get,list,watch',
-        'apps/statefulsets: get,list,watch',
-        'apps/deployments/scale: get,patch,update',
-        'apps/statefulsets/scale: get,patch,update',
-        'discovery.k8s.io/endpointslices: get,list,watch',
-        'networking.k8s.io/ingresses: get,list,watch',
-        'core/pods: get,list,watch',
-        'core/events: create,patch',
-        'events.k8s.io/events: create,patch',
+        // cluster-cache.ts
+        ...cluster(`core/namespaces list
+          core/namespaces watch
+          core/services list
+          core/services watch
+          core/pods list
+          core/pods watch
+          apps/deployments list
+          apps/deployments watch
+          apps/statefulsets list
+          apps/statefulsets watch
+          discovery.k8s.io/endpointslices list
+          discovery.k8s.io/endpointslices watch
+          networking.k8s.io/ingresses list
+          networking.k8s.io/ingresses watch
+          batch/cronjobs list
+          batch/cronjobs watch`),
+        // scaler.ts
+        ...cluster(`apps/deployments/scale get
+          apps/deployments/scale update
+          apps/deployments/scale patch
+          apps/statefulsets/scale get
+          apps/statefulsets/scale update
+          apps/statefulsets/scale patch
+          apps/deployments patch
+          apps/statefulsets patch`),
+        // activity-publisher.ts, cronjobs.ts, kube-events.ts
+        ...cluster(`core/namespaces patch
+          batch/cronjobs patch
+          core/events create`),
+        // leader-lease.ts
+        'Role/wakegate-sleeper-lease coordination.k8s.io/leases create',
+        'Role/wakegate-sleeper-lease coordination.k8s.io/leases[wakegate-sleeper] get',
+        'Role/wakegate-sleeper-lease coordination.k8s.io/leases[wakegate-sleeper] update',
       ].sort(),
     );
-    const role = named<KubeObject & { rules: Rule[] }>(objects, 'Role', 'wakegate-sleeper-lease');
-    expect(flatten(role.rules).sort()).toEqual(['coordination.k8s.io/leases: create', 'coordination.k8s.io/leases[wakegate-sleeper]: get,update']);
   });
 });
 
