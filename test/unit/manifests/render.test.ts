@@ -345,8 +345,6 @@ describe('manifests/base', () => {
           core/namespaces watch
           core/services list
           core/services watch
-          core/pods list
-          core/pods watch
           apps/deployments list
           apps/deployments watch
           apps/statefulsets list
@@ -354,9 +352,10 @@ describe('manifests/base', () => {
           discovery.k8s.io/endpointslices list
           discovery.k8s.io/endpointslices watch
           networking.k8s.io/ingresses list
-          networking.k8s.io/ingresses watch
-          batch/cronjobs list
-          batch/cronjobs watch`),
+          networking.k8s.io/ingresses watch`),
+        // kubernetes-provider.ts: the Pods of a waking namespace
+        ...cluster(`core/pods list
+          core/pods watch`),
         // scaler.ts
         ...cluster(`apps/deployments/scale get
           apps/deployments/scale update
@@ -368,6 +367,7 @@ describe('manifests/base', () => {
           apps/statefulsets patch`),
         // activity-publisher.ts, cronjobs.ts, kube-events.ts
         ...cluster(`core/namespaces patch
+          batch/cronjobs list
           batch/cronjobs patch
           core/events create`),
         // leader-lease.ts
