@@ -21,6 +21,7 @@ import type { BenchResults } from './lib/results.js';
 import { evaluateTargets } from './lib/targets.js';
 import { TOOL_NAMES, detectTools, machineInfo } from './lib/tools.js';
 import { runColdStart, type ColdStartReport } from './scenarios/cold-start.js';
+import { runKube, type KubeReport } from './scenarios/kube.js';
 import { runLatency, type LatencyReport } from './scenarios/latency.js';
 import { runRouteLookup, type RouteLookupReport } from './scenarios/route-lookup.js';
 import { runThroughput, type ThroughputReport } from './scenarios/throughput.js';
@@ -87,6 +88,7 @@ async function main(): Promise<void> {
   let latencyBursts: LatencyReport | null = null;
   let routeLookup: RouteLookupReport | null = null;
   let coldStart: ColdStartReport | null = null;
+  let kube: KubeReport | null = null;
   let fixture: Fixture | null = null;
 
   const wantA = options.only.includes('a');
@@ -163,6 +165,20 @@ async function main(): Promise<void> {
       await registry.stopAll();
     }
   }
+  if (options.only.includes('e') && !interrupted) {
+    log(`\n(e) Kubernetes provider on the fake API server: ${options.kubeRounds} cold-start round(s), ${options.kubeIdleSeconds} s idle, ${options.kubeNamespaces} namespaces`);
+    try {
+      const report = await runKube(env, { rounds: options.kubeRounds, idleSeconds: options.kubeIdleSeconds, namespaces: options.kubeNamespaces }, () => interrupted);
+      if (typeof report === 'string') {
+        skipped.push({ name: 'scenario (e)', reason: report });
+        log(`  skip (e): ${report}`);
+      } else {
+        kube = report;
+      }
+    } finally {
+      await registry.stopAll();
+    }
+  }
   if (interrupted) return;
 
   const partial: Omit<BenchResults, 'targets'> = {
@@ -179,6 +195,7 @@ async function main(): Promise<void> {
     latencyBursts,
     routeLookup,
     coldStart,
+    kube,
   };
   const results: BenchResults = { ...partial, targets: evaluateTargets(partial) };
   const markdown = renderMarkdown(results);

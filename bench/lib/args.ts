@@ -4,8 +4,8 @@
  */
 import { PEER_ORDER, type PeerName } from './peers.js';
 
-export type Scenario = 'a' | 'b' | 'c' | 'd';
-export const SCENARIOS: readonly Scenario[] = ['a', 'b', 'c', 'd'];
+export type Scenario = 'a' | 'b' | 'c' | 'd' | 'e';
+export const SCENARIOS: readonly Scenario[] = ['a', 'b', 'c', 'd', 'e'];
 
 export const DEFAULT_WAKEGATE_ENTRY = 'dist/cli.js';
 
@@ -29,6 +29,10 @@ export interface RunOptions {
   readonly heldSizes: readonly number[];
   /** (d) `forward.maxConnectionsPerUpstream` of the cold-start wakegate. */
   readonly coldConnections: number;
+  /** (e) cold-start rounds on the fake Kubernetes API, seconds of idle API load, namespaces of the scale run. */
+  readonly kubeRounds: number;
+  readonly kubeIdleSeconds: number;
+  readonly kubeNamespaces: number;
   /** Write bench/results/*.json and the README table. */
   readonly save: boolean;
   /** wakegate's CLI, relative to the repository root; a `.ts` entry runs under tsx (development only). */
@@ -38,8 +42,8 @@ export interface RunOptions {
 export const USAGE = `usage: npm run bench -- [flags]      (or: npx tsx bench/run.ts [flags])
 
   --quick                 short development run: 1 round, 2 s runs, 1 s warm-ups, 5 cold-start rounds
-  --only a,b,c,d          scenarios to run (a throughput, b latency at 1 000 req/s, c route lookup,
-                          d cold start)
+  --only a,b,c,d,e        scenarios to run (a throughput, b latency at 1 000 req/s, c route lookup,
+                          d cold start, e Kubernetes provider on the fake API server)
   --peers LIST            paths for (a)/(b), comma-separated, from: ${PEER_ORDER.join(', ')}
   --rounds N              (a) alternation rounds (default 3)
   --duration S            (a) seconds per measured run (default 6)
@@ -51,6 +55,9 @@ export const USAGE = `usage: npm run bench -- [flags]      (or: npx tsx bench/ru
                           size up to 1 000 (default 15; 5 with --quick)
   --held-sizes LIST       (d) numbers of held requests released at once (default 1,100,10000)
   --cold-connections N    (d) forward.maxConnectionsPerUpstream of wakegate (default 128, its default)
+  --kube-rounds N         (e) cold-start rounds (default 15; 5 with --quick)
+  --kube-idle S           (e) seconds of idle API load measured (default 60; 10 with --quick)
+  --kube-namespaces N     (e) enabled namespaces of the scale run, 3 workloads each (default 5000; 500 with --quick)
   --wakegate-entry FILE   wakegate CLI to run (default dist/cli.js); a .ts file runs under tsx,
                           for development only (the loader adds overhead)
   --no-save               print only; do not write bench/results/ or bench/README.md
@@ -72,7 +79,7 @@ export function parseArgs(argv: readonly string[]): RunOptions | { help: true } 
     }
   }
   if (booleans.has('help')) return { help: true };
-  const known = ['only', 'peers', 'rounds', 'duration', 'warmup', 'latency-rounds', 'latency-duration', 'route-sizes', 'cold-rounds', 'held-sizes', 'cold-connections', 'wakegate-entry'];
+  const known = ['only', 'peers', 'rounds', 'duration', 'warmup', 'latency-rounds', 'latency-duration', 'route-sizes', 'cold-rounds', 'held-sizes', 'cold-connections', 'kube-rounds', 'kube-idle', 'kube-namespaces', 'wakegate-entry'];
   const unknown = [...flags.keys()].filter((name) => !known.includes(name));
   if (unknown.length > 0) return { error: `unknown flag --${unknown[0]}` };
 
@@ -115,6 +122,9 @@ export function parseArgs(argv: readonly string[]): RunOptions | { help: true } 
     coldRounds: int('cold-rounds', quick ? 5 : 15, 1),
     heldSizes,
     coldConnections: int('cold-connections', 128, 1),
+    kubeRounds: int('kube-rounds', quick ? 5 : 15, 1),
+    kubeIdleSeconds: int('kube-idle', quick ? 10 : 60, 0),
+    kubeNamespaces: int('kube-namespaces', quick ? 500 : 5_000, 1),
     save: !booleans.has('no-save'),
     wakegateEntry: flags.get('wakegate-entry') ?? DEFAULT_WAKEGATE_ENTRY,
   };

@@ -21,6 +21,7 @@ export function renderMarkdown(results: BenchResults): string {
     latencySection(results.latencyBursts ?? null),
     routeSection(results),
     coldSection(results),
+    kubeSection(results),
     targetsSection(results),
     problemsSection(results),
   ];
@@ -136,6 +137,30 @@ function routeSection({ routeLookup }: BenchResults): string {
       'Memory is measured after a full GC; "+50k / +100k random" are after that many lookups of random hosts (half under wildcards, half unknown): ' +
       'a bounded cache shows the same heap after 50 000 and 100 000.',
   ].join('\n');
+}
+
+function kubeSection({ kube }: BenchResults): string {
+  if (kube === undefined || kube === null) return '';
+  const { cold, idle, scale } = kube;
+  const lines = [
+    `### (e) Kubernetes provider on the fake API server — wakegate as a process, \`mode: direct\`, simulated kubelet, ms`,
+    '',
+    table(
+      ['measurement', 'value'],
+      [
+        [`ready EndpointSlice → request at the pod (wakegate's part), p50 / max over ${cold.rounds.length} round(s)`, `${fmtMs(cold.p50OverheadMs)} / ${fmtMs(cold.maxOverheadMs)}`],
+        ['ready EndpointSlice → first byte at the client (adds the fresh pod process answering its first request), p50', fmtMs(cold.p50ToClientMs ?? null)],
+        ['request → first byte (whole cold start, pods ready when they listen), p50', fmtMs(cold.p50EndToEndMs)],
+        ['API requests during one wake (median round)', `${cold.apiRequestsPerWake ?? '—'}: ${Object.entries(cold.apiRequestsOfOneWake).map(([k, n]) => `${n}× ${k}`).join(', ')}`],
+        ...(idle === null ? [] : [[`API requests while idle (${idle.seconds} s, per hour)`, `${fmtInt(idle.requests)} → ${fmtInt(idle.perHour)}/h: ${Object.entries(idle.byKind).map(([k, n]) => `${n}× ${k}`).join(', ')}`]]),
+        ...(scale === null ? [] : [[`first sync of ${fmtInt(scale.namespaces)} namespaces × 3 workloads (spawn → /readyz 200)`, `${fmtInt(scale.syncMs)} ms`], ['RSS after that sync', `${scale.rssMb ?? '—'} MB`]]),
+      ],
+      ['l', 'l'],
+    ),
+    '',
+    'The fake API server and kubelet run in the harness process; wakegate on the proxy CPU. Each round puts the namespace to sleep through the admin API first. "API requests during one wake" counts every request the fake received from the request to its answer: wakegate\'s scale calls, the Pod watch of the waking namespace, and watch reconnections that fell in that window.',
+  ];
+  return lines.join('\n');
 }
 
 function coldSection({ coldStart }: BenchResults): string {

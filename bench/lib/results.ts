@@ -4,6 +4,7 @@
  */
 import type { ColdStartReport } from '../scenarios/cold-start.js';
 import type { LatencyReport } from '../scenarios/latency.js';
+import type { KubeReport } from '../scenarios/kube.js';
 import type { RouteLookupReport } from '../scenarios/route-lookup.js';
 import type { ThroughputReport } from '../scenarios/throughput.js';
 import type { RunOptions, Scenario } from './args.js';
@@ -44,5 +45,7 @@ export interface BenchResults {
   readonly routeLookup: RouteLookupReport | null;
   /** Scenario (d); absent in results written before it existed. */
   readonly coldStart?: ColdStartReport | null;
+  /** Scenario (e); absent in results written before it existed. */
+  readonly kube?: KubeReport | null;
   readonly targets: readonly TargetResult[];
 }

@@ -23,10 +23,14 @@ export const TARGETS = {
   coldHeldGrowthMb: 150,
   /** (d) median cold start through wakegate minus median by hand. */
   coldOverheadMs: 50,
+  /** (e) from the EndpointSlice of a waking namespace turning ready to the first byte at the client, p50. */
+  kubeOverheadP50Ms: 10,
+  /** (e) RSS of wakegate after syncing 5 000 enabled namespaces × 3 workloads. */
+  kubeRssMb: 300,
 } as const;
 
 export function evaluateTargets(results: Omit<BenchResults, 'targets'>): TargetResult[] {
-  return [...throughputTargets(results), ...latencyTargets(results), ...routeTargets(results), ...coldTargets(results)];
+  return [...throughputTargets(results), ...latencyTargets(results), ...routeTargets(results), ...coldTargets(results), ...kubeTargets(results)];
 }
 
 function throughputTargets({ throughput }: Omit<BenchResults, 'targets'>): TargetResult[] {
@@ -167,4 +171,26 @@ function na(id: string, scenario: Scenario, description: string, why: string): T
 
 function fail(id: string, scenario: Scenario, description: string, why: string): TargetResult {
   return { id, scenario, description, measured: why, status: 'FAIL' };
+}
+
+function kubeTargets({ kube }: Omit<BenchResults, 'targets'>): TargetResult[] {
+  const overheadId = 'e-overhead';
+  const overheadDescription = `(e) Kubernetes cold start: request forwarded to the pod ≤ ${TARGETS.kubeOverheadP50Ms} ms after its EndpointSlice is ready (p50), 0 errors`;
+  const rssId = 'e-rss';
+  const rssDescription = `(e) RSS after syncing 5,000 namespaces × 3 workloads ≤ ${TARGETS.kubeRssMb} MB`;
+  if (kube === undefined || kube === null) return [na(overheadId, 'e', overheadDescription, 'scenario not run'), na(rssId, 'e', rssDescription, 'scenario not run')];
+  const coldFailures = kube.failures.filter((f) => !f.startsWith('(e) scale'));
+  const p50 = kube.cold.p50OverheadMs;
+  const overhead: TargetResult =
+    coldFailures.length > 0
+      ? fail(overheadId, 'e', overheadDescription, `${coldFailures.length} failed round(s)`)
+      : p50 === null
+        ? na(overheadId, 'e', overheadDescription, 'no round measured')
+        : { id: overheadId, scenario: 'e', description: overheadDescription, measured: `p50 ${p50} ms over ${kube.cold.rounds.length} round(s) (max ${kube.cold.maxOverheadMs ?? '?'} ms)`, status: p50 <= TARGETS.kubeOverheadP50Ms ? 'PASS' : 'FAIL' };
+  const scale = kube.scale;
+  let rss: TargetResult;
+  if (scale === null || scale.rssMb === null) rss = kube.failures.some((f) => f.startsWith('(e) scale')) ? fail(rssId, 'e', rssDescription, 'the scale run failed') : na(rssId, 'e', rssDescription, 'not measured');
+  else if (scale.namespaces < 5_000) rss = na(rssId, 'e', rssDescription, `only ${fmtInt(scale.namespaces)} namespaces: ${scale.rssMb} MB`);
+  else rss = { id: rssId, scenario: 'e', description: rssDescription, measured: `${scale.rssMb} MB (synced in ${fmtInt(scale.syncMs)} ms)`, status: scale.rssMb <= TARGETS.kubeRssMb ? 'PASS' : 'FAIL' };
+  return [overhead, rss];
 }
