@@ -10,7 +10,8 @@
  * restarted anyway when it has heard nothing for `quietRestart` (client-node 1.x has no watch
  * timeout: a half-open connection would otherwise go silent forever, kubernetes-client/javascript#596).
  */
-import { ListWatch, Watch, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
+import { ListWatch, Watch, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
+import { slim } from './slim.js';
 import type { Logger } from 'pino';
 import type { KubeApi } from './kube-api.js';
 import type { NamespaceObject } from './objects.js';
@@ -34,25 +35,50 @@ export type ChangeListener = (namespace: string, kind: WatchedKind) => void;
 
 const MAX_BACKOFF = 30_000;
 
+/** Objects per list page (kubectl and client-go's informers use 500 too). */
+const LIST_PAGE = 500;
+
+interface Page {
+  readonly limit: number;
+  readonly _continue?: string;
+}
+
 export class ClusterCache {
   readonly #informers: Map<WatchedKind, KindInformer>;
   readonly #listeners = new Set<ChangeListener>();
 
   constructor(options: ClusterCacheOptions) {
     const { api } = options;
-    const list = <T>(fn: () => Promise<T>) => fn as unknown as () => Promise<KubernetesListObject<KubernetesObject>>;
+    // Lists are read in pages (each page's client-node models are garbage before the next arrives,
+    // rather than one list of every object of a kind held at once), and lists and watch events are
+    // slimmed to the fields wakegate reads before the informer stores them.
+    const list =
+      (kind: WatchedKind, page: (p: Page) => Promise<{ metadata?: { _continue?: string; resourceVersion?: string }; items: unknown[] }>) =>
+      async (): Promise<KubernetesListObject<KubernetesObject>> => {
+        const items: KubernetesObject[] = [];
+        let next: string | undefined;
+        let resourceVersion: string | undefined;
+        do {
+          const result = await page({ limit: LIST_PAGE, ...(next === undefined ? {} : { _continue: next }) });
+          for (const item of result.items) items.push(slim(kind, item));
+          resourceVersion ??= result.metadata?.resourceVersion;
+          next = result.metadata?._continue || undefined;
+        } while (next !== undefined);
+        return { metadata: { resourceVersion }, items };
+      };
+    const selector = options.namespaceSelector;
     const specs: [WatchedKind, string, () => Promise<KubernetesListObject<KubernetesObject>>, string | undefined][] = [
-      ['Namespace', '/api/v1/namespaces', list(() => api.core.listNamespace({ labelSelector: options.namespaceSelector })), options.namespaceSelector],
-      ['Deployment', '/apis/apps/v1/deployments', list(() => api.apps.listDeploymentForAllNamespaces()), undefined],
-      ['StatefulSet', '/apis/apps/v1/statefulsets', list(() => api.apps.listStatefulSetForAllNamespaces()), undefined],
-      ['Service', '/api/v1/services', list(() => api.core.listServiceForAllNamespaces()), undefined],
-      ['EndpointSlice', '/apis/discovery.k8s.io/v1/endpointslices', list(() => api.discovery.listEndpointSliceForAllNamespaces()), undefined],
-      ['Ingress', '/apis/networking.k8s.io/v1/ingresses', list(() => api.networking.listIngressForAllNamespaces()), undefined],
+      ['Namespace', '/api/v1/namespaces', list('Namespace', (p) => api.core.listNamespace({ labelSelector: selector, ...p })), selector],
+      ['Deployment', '/apis/apps/v1/deployments', list('Deployment', (p) => api.apps.listDeploymentForAllNamespaces(p)), undefined],
+      ['StatefulSet', '/apis/apps/v1/statefulsets', list('StatefulSet', (p) => api.apps.listStatefulSetForAllNamespaces(p)), undefined],
+      ['Service', '/api/v1/services', list('Service', (p) => api.core.listServiceForAllNamespaces(p)), undefined],
+      ['EndpointSlice', '/apis/discovery.k8s.io/v1/endpointslices', list('EndpointSlice', (p) => api.discovery.listEndpointSliceForAllNamespaces(p)), undefined],
+      ['Ingress', '/apis/networking.k8s.io/v1/ingresses', list('Ingress', (p) => api.networking.listIngressForAllNamespaces(p)), undefined],
     ];
     this.#informers = new Map(
       specs.map(([kind, path, listFn, selector]) => [
         kind,
-        new KindInformer(kind, new ListWatch(path, new Watch(api.kc), listFn, false, selector), options, (namespace) => this.#emit(namespace, kind)),
+        new KindInformer(kind, new ListWatch(path, new SlimWatch(api.kc, kind), listFn, false, selector), options, (namespace) => this.#emit(namespace, kind)),
       ]),
     );
   }
@@ -201,6 +227,21 @@ class KindInformer {
     const base = this.#options.backoff ?? 1_000;
     const exp = Math.min(MAX_BACKOFF, base * 2 ** Math.max(0, this.#failures - 1));
     return Math.round(exp * (0.8 + Math.random() * 0.4));
+  }
+}
+
+/** client-node's Watch, handing on each event's object slimmed (see slim.ts). */
+class SlimWatch extends Watch {
+  readonly #kind: WatchedKind;
+
+  constructor(kc: KubeConfig, kind: WatchedKind) {
+    super(kc);
+    this.#kind = kind;
+  }
+
+  override watch(path: string, query: Record<string, string | number | boolean | undefined>, callback: (phase: string, apiObj: unknown, watchObj?: unknown) => void, done: (err: unknown) => void): Promise<AbortController> {
+    const kind = this.#kind;
+    return super.watch(path, query, (phase, object, raw) => callback(phase, phase === 'ERROR' ? object : slim(kind, object), raw), done);
   }
 }
 

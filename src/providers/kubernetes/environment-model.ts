@@ -120,7 +120,8 @@ function workloadFacts(kind: WorkloadKind, w: WorkloadObject, read: Reader): Wor
     wakeReplicas: sleepReplicas !== null && sleepReplicas > 0 ? sleepReplicas : 1,
     wakeOrder: read(readWakeOrder(annotation(w, ANNOTATIONS.wakeOrder)), 0),
     ignored: readFlag(annotation(w, ANNOTATIONS.ignore)),
-    template: templateHash(w.spec?.template),
+    // The caches store the hash already (slim.ts); a whole template (tests, other callers) is hashed here.
+    template: typeof w.spec?.template === 'string' ? w.spec.template : templateHash(w.spec?.template),
   };
 }
 
