@@ -11,6 +11,7 @@
  * timeout: a half-open connection would otherwise go silent forever, kubernetes-client/javascript#596).
  */
 import { ListWatch, Watch, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
+import { pause } from './pause.js';
 import { slim } from './slim.js';
 import type { Logger } from 'pino';
 import type { KubeApi } from './kube-api.js';
@@ -170,7 +171,7 @@ class KindInformer {
     while (!this.#stopped && !signal.aborted) {
       await this.#startOnce();
       if (this.cache.latestResourceVersion() !== '') return;
-      await delay(this.#backoff(), signal);
+      await pause(this.#backoff(), signal);
     }
   }
 
@@ -243,16 +244,4 @@ class SlimWatch extends Watch {
     const kind = this.#kind;
     return super.watch(path, query, (phase, object, raw) => callback(phase, phase === 'ERROR' ? object : slim(kind, object), raw), done);
   }
-}
-
-function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

@@ -31,6 +31,7 @@ import { environmentFacts, readyOrigins, type EnvironmentFacts, type NamespaceSn
 import { KubeApiError, type KubeApi } from './kube-api.js';
 import type { KubeEvents } from './kube-events.js';
 import type { PodObject } from './objects.js';
+import { pause } from './pause.js';
 import { stuckWorkload } from './pod-diagnostics.js';
 import type { Scaler } from './scaler.js';
 
@@ -372,16 +373,4 @@ export function wakeGroups(workloads: readonly WorkloadFacts[]): WorkloadFacts[]
 
 function routeKey(route: { service: string; port: { number?: number; name?: string } }): string {
   return `${route.service}:${route.port.number ?? route.port.name ?? ''}`;
-}
-
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
