@@ -20,8 +20,8 @@ export function objectKey(object: KubeObject): string {
 }
 
 /** Objects of one resource (and namespace, when given) as they were at `resourceVersion`. */
-export function snapshotAt(store: Store, target: Pick<ResourceTarget, 'resource' | 'namespace'>, resourceVersion: number): KubeObject[] {
-  const current = store.list(target.resource, target.namespace);
+export function snapshotAt(store: Store, target: Pick<ResourceTarget, 'resource' | 'namespace'>, resourceVersion: number): readonly KubeObject[] {
+  const current = store.view(target.resource, target.namespace);
   if (resourceVersion >= store.currentResourceVersion) return current;
   const changes = store.changesSince(resourceVersion);
   if (changes === 'expired') throw expired(`too old resource version: ${resourceVersion} (${store.currentResourceVersion})`);

@@ -74,6 +74,19 @@ export class Store {
     return items.sort(compareObjects);
   }
 
+  /**
+   * The stored objects themselves, sorted like `list`, without copying them: for serving lists, where
+   * copying a whole collection for every page made a paged list of thousands of objects quadratic.
+   * Read-only: a write replaces a stored object, never changes it, so what this returns stays as it
+   * was; callers must not change it either.
+   */
+  view(resource: Resource, namespace?: string): readonly KubeObject[] {
+    const prefix = `${resource}/${namespace === undefined ? '' : `${namespace}/`}`;
+    const items: KubeObject[] = [];
+    for (const [key, object] of this.#objects) if (key.startsWith(prefix)) items.push(object);
+    return items.sort(compareObjects);
+  }
+
   create(resource: Resource, object: KubeObject): KubeObject {
     const info = infoOf(resource);
     const draft = structuredClone(object);
