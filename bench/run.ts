@@ -168,7 +168,7 @@ async function main(): Promise<void> {
   if (options.only.includes('e') && !interrupted) {
     log(`\n(e) Kubernetes provider on the fake API server: ${options.kubeRounds} cold-start round(s), ${options.kubeIdleSeconds} s idle, ${options.kubeNamespaces} namespaces`);
     try {
-      const report = await runKube(env, { rounds: options.kubeRounds, idleSeconds: options.kubeIdleSeconds, namespaces: options.kubeNamespaces }, () => interrupted);
+      const report = await runKube(env, { quick: options.quick, rounds: options.kubeRounds, idleSeconds: options.kubeIdleSeconds, namespaces: options.kubeNamespaces }, () => interrupted);
       if (typeof report === 'string') {
         skipped.push({ name: 'scenario (e)', reason: report });
         log(`  skip (e): ${report}`);

@@ -183,7 +183,7 @@ async function startPeer(env: BenchEnv, name: PeerName, upstream: ManagedProcess
 }
 
 /** An upstream answering `200 hello world\n`: nginx when present, else the small Node server. */
-async function startUpstream(env: BenchEnv, label: string, port: number, cpu: number | null): Promise<ManagedProcess | string> {
+export async function startUpstream(env: BenchEnv, label: string, port: number, cpu: number | null): Promise<ManagedProcess | string> {
   const url = `http://${HOST}:${port}/`;
   if (!(await isPortFree(port))) return `port ${port} is already in use by another process`;
   const nginx = env.tools.paths.nginx;

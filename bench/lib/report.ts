@@ -154,6 +154,9 @@ function kubeSection({ kube }: BenchResults): string {
         ['API requests during one wake (median round)', `${cold.apiRequestsPerWake ?? '—'}: ${Object.entries(cold.apiRequestsOfOneWake).map(([k, n]) => `${n}× ${k}`).join(', ')}`],
         ...(idle === null ? [] : [[`API requests while idle (${idle.seconds} s, per hour)`, `${fmtInt(idle.requests)} → ${fmtInt(idle.perHour)}/h: ${Object.entries(idle.byKind).map(([k, n]) => `${n}× ${k}`).join(', ')}`]]),
         ...(scale === null ? [] : [[`first sync of ${fmtInt(scale.namespaces)} namespaces × 3 workloads (spawn → /readyz 200)`, `${fmtInt(scale.syncMs)} ms`], ['RSS after that sync', `${scale.rssMb ?? '—'} MB`]]),
+        ...(kube.warm === undefined || kube.warm === null
+          ? []
+          : [[`warm path (static route, \`wrk -t1 -c50\`, ${kube.warm.rounds} alternated rounds of ${kube.warm.durationSeconds} s): 1 namespace / ${fmtInt(scale?.namespaces ?? 0)} namespaces loaded`, `${fmtInt(kube.warm.small)} / ${fmtInt(kube.warm.large)} req/s (${fmtRatio(kube.warm.ratio)})`]]),
       ],
       ['l', 'l'],
     ),

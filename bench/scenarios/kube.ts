@@ -15,6 +15,9 @@
  * 3. Scale: a second wakegate against `namespaces` enabled namespaces × 3 workloads (2 Deployments and
  *    a StatefulSet, each with a Service; one Ingress each), all asleep, kubelet without processes:
  *    time from spawn to `/readyz` 200 (the first full sync) and its RSS after the sync.
+ * 4. Warm path with those namespaces loaded: both wakegates also serve one static environment
+ *    (`hello.bench` → an nginx hello upstream on the load CPU); `wrk -t1 -c50` alternates between the
+ *    one with a single namespace and the one with thousands, as in (a).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
@@ -26,11 +29,14 @@ import { environmentObjects, createAll } from '../../test/kube/fixtures/index.js
 import { startSimulatedKubelet } from '../../test/kube/kubelet/index.js';
 import { waitForStatus, sleep } from '../lib/http-probe.js';
 import { HOST } from '../lib/peer-configs.js';
-import { childEnv, cpuFor, isPortFree, type BenchEnv } from '../lib/peers.js';
+import { childEnv, cpuFor, isPortFree, startUpstream, type BenchEnv } from '../lib/peers.js';
+import { median } from '../lib/stats.js';
+import { runWrk } from '../lib/wrk.js';
 import { statusMb } from '../lib/proc-status.js';
 import type { ManagedProcess } from '../lib/processes.js';
 
 export interface KubeOptions {
+  readonly quick: boolean;
   readonly rounds: number;
   readonly idleSeconds: number;
   readonly namespaces: number;
@@ -54,10 +60,13 @@ export interface KubeReport {
   };
   readonly idle: { readonly seconds: number; readonly requests: number; readonly perHour: number; readonly byKind: Readonly<Record<string, number>> } | null;
   readonly scale: { readonly namespaces: number; readonly workloads: number; readonly syncMs: number; readonly rssMb: number | null } | null;
+  /** Median req/s of the static route through each wakegate, alternated rounds; null without wrk. */
+  readonly warm: { readonly rounds: number; readonly durationSeconds: number; readonly small: number | null; readonly large: number | null; readonly ratio: number | null } | null;
   readonly failures: readonly string[];
 }
 
-const PORTS = { small: 18_100, smallAdmin: 19_100, large: 18_101, largeAdmin: 19_101 } as const;
+const PORTS = { small: 18_100, smallAdmin: 19_100, large: 18_101, largeAdmin: 19_101, upstream: 19_020 } as const;
+const WARM_ROUNDS = 3;
 const HOSTNAME = 'kube.bench';
 
 export async function runKube(env: BenchEnv, options: KubeOptions, interrupted: () => boolean): Promise<KubeReport | string> {
@@ -71,6 +80,8 @@ export async function runKube(env: BenchEnv, options: KubeOptions, interrupted: 
   const kubelet = startSimulatedKubelet(store, { startDelayMs: 0 });
   const kubeconfig = api.writeKubeconfig(dir);
   let wakegate: ManagedProcess | null = null;
+  const upstream = await startUpstream(env, 'kube upstream', PORTS.upstream, cpuFor(env, 'load'));
+  if (typeof upstream === 'string') return `the upstream did not start: ${upstream}`;
   try {
     const started = await startWakegate(env, dir, kubeconfig, 'small');
     if (typeof started === 'string') return started;
@@ -84,13 +95,18 @@ export async function runKube(env: BenchEnv, options: KubeOptions, interrupted: 
       const seen = api.requests.slice(from);
       idle = { seconds: options.idleSeconds, requests: seen.length, perHour: Math.round((seen.length * 3_600) / options.idleSeconds), byKind: countByKind(seen) };
     }
-    await env.registry.stop(wakegate);
-    wakegate = null;
     await kubelet.close();
-    const scale = interrupted() ? null : await scaleRun(env, dir, options.namespaces, failures);
-    return { options, cold, idle, scale, failures };
+    let warm: KubeReport['warm'] = null;
+    const small = wakegate;
+    const scale = interrupted()
+      ? null
+      : await scaleRun(env, dir, options.namespaces, failures, async (large) => {
+          warm = await warmRounds(env, small, large, options.quick, interrupted);
+        });
+    return { options, cold, idle, scale, warm, failures };
   } finally {
     if (wakegate !== null) await env.registry.stop(wakegate);
+    await env.registry.stop(upstream);
     await kubelet.close();
     await api.close();
     rmSync(dir, { recursive: true, force: true });
@@ -111,6 +127,7 @@ async function startWakegate(env: BenchEnv, dir: string, kubeconfig: string, whi
       provider: 'kubernetes',
       wake: { timeout: '30s' },
       sleep: { idleAfter: '2h', checkEvery: '1m' },
+      environments: [{ name: 'hello', hosts: ['hello.bench'], upstream: `http://${HOST}:${PORTS.upstream}` }],
       kubernetes: { mode: 'direct', kubeconfig, leaseNamespace: 'wakegate', identity: `bench-${which}` },
     }),
   );
@@ -186,7 +203,7 @@ async function putToSleep(store: Store): Promise<string | null> {
   return 'the pods did not go away within 15 s';
 }
 
-async function scaleRun(env: BenchEnv, dir: string, namespaces: number, failures: string[]): Promise<KubeReport['scale']> {
+async function scaleRun(env: BenchEnv, dir: string, namespaces: number, failures: string[], whileLoaded: (large: ManagedProcess) => Promise<void>): Promise<KubeReport['scale']> {
   env.log(`  (e) scale: ${namespaces} namespaces × 3 workloads, asleep`);
   const store = new Store({ historyLimit: 10_000 });
   store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'wakegate' } });
@@ -219,6 +236,7 @@ async function scaleRun(env: BenchEnv, dir: string, namespaces: number, failures
     await sleep(1_000);
     const rssMb = statusMb(wakegate.pid, 'VmRSS');
     env.log(`  (e) scale: synced in ${syncMs} ms (spawn → /readyz 200), RSS ${rssMb ?? '?'} MB`);
+    await whileLoaded(wakegate);
     return { namespaces, workloads: namespaces * 3, syncMs, rssMb };
   } finally {
     if (typeof wakegate !== 'string') await env.registry.stop(wakegate);
@@ -230,6 +248,33 @@ async function scaleRun(env: BenchEnv, dir: string, namespaces: number, failures
 /** The shared clock of this machine's processes (the pod app reports `receivedAt` on it). */
 function now(): number {
   return performance.timeOrigin + performance.now();
+}
+
+/** `wrk -t1 -c50` on the static route, alternating the two wakegates; medians of the successful runs. */
+async function warmRounds(env: BenchEnv, small: ManagedProcess, large: ManagedProcess, quick: boolean, interrupted: () => boolean): Promise<KubeReport['warm']> {
+  const wrk = env.tools.paths.wrk;
+  if (wrk === null) return null;
+  const durationSeconds = quick ? 2 : 5;
+  const runs: Record<'small' | 'large', number[]> = { small: [], large: [] };
+  for (let round = 1; round <= WARM_ROUNDS && !interrupted(); round++) {
+    for (const [which, port, proc] of [['small', PORTS.small, small], ['large', PORTS.large, large]] as const) {
+      if (!proc.running) continue;
+      const load = { url: `http://${HOST}:${port}/`, hostHeader: 'hello.bench', connections: 50, cpu: cpuFor(env, 'load') };
+      await runWrk(env.registry, wrk, { ...load, durationSeconds: 1 });
+      const result = await runWrk(env.registry, wrk, { ...load, durationSeconds });
+      if (result.ok && result.requestsPerSecond !== null) runs[which].push(result.requestsPerSecond);
+      env.log(`  (e) warm round ${round}/${WARM_ROUNDS} ${which === 'small' ? '1 namespace    ' : 'many namespaces'} ${result.ok ? `${Math.round(result.requestsPerSecond ?? 0)} req/s` : `FAILED: ${result.failure ?? '?'}`}`);
+    }
+  }
+  const smallRps = median(runs.small);
+  const largeRps = median(runs.large);
+  return {
+    rounds: WARM_ROUNDS,
+    durationSeconds,
+    small: smallRps === null ? null : Math.round(smallRps),
+    large: largeRps === null ? null : Math.round(largeRps),
+    ratio: smallRps === null || largeRps === null ? null : Math.round((largeRps / smallRps) * 100) / 100,
+  };
 }
 
 function firstResponse(url: string, host: string): Promise<{ at: number; receivedAt: number } | string> {
