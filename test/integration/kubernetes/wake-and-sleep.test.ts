@@ -123,6 +123,18 @@ describe('the Kubernetes provider against the fake API server', () => {
     }
   });
 
+  it("shows a browser the reason a wake failed: the waiting page's event stream names the workload and the kubelet's reason", async () => {
+    const { cluster, wakegate } = await setUp();
+    cluster.kubelet.fail('shop', 'Deployment', 'web', 'ImagePullBackOff');
+    const page = await send({ port: wakegate.port, host: 'shop.test', headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    expect(page.headers['content-type']).toContain('text/html');
+    // The stream ends after the failed phase (the page then shows the reason and a retry link).
+    const events = await send({ port: wakegate.port, host: 'shop.test', path: '/.wakegate/events?env=shop', headers: { accept: 'text/event-stream' }, timeoutMs: 15_000 });
+    expect(events.text).toContain('"phase":"failed"');
+    expect(events.text).toMatch(/Deployment web cannot start: (ImagePullBackOff|ErrImagePull)/);
+  });
+
   it('keeps user edits of a sleeping workload: a wake changes only the replicas', async () => {
     const { cluster, wakegate } = await setUp();
     cluster.store.modify('deployments', 'shop', 'web', (draft) => {
