@@ -1,25 +1,17 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { send } from '../../helpers/http-client.js';
 import type { StartedWakegate } from '../../helpers/wakegate.js';
-import { replicas, seedEnvironment, startCluster, startKubeWakegate, until, type TestCluster } from './cluster.js';
+import { replicas, seedEnvironment, startCluster, stopAfterEachTest, startKubeWakegate, until, type TestCluster } from './cluster.js';
 
-let cluster: TestCluster | null = null;
-const wakegates: StartedWakegate[] = [];
-
-afterEach(async () => {
-  for (const w of wakegates.splice(0)) await w.stop();
-  await cluster?.close();
-  cluster = null;
-});
+stopAfterEachTest();
 
 /** Two environments: `warm` already awake, `cold` asleep. */
 async function setUp(config: Record<string, unknown> = {}): Promise<{ cluster: TestCluster; wakegate: StartedWakegate }> {
-  cluster = await startCluster();
+  const cluster = await startCluster();
   seedEnvironment(cluster.store, 'warm', 'warm.test', [{ name: 'web', replicas: 1 }]);
   seedEnvironment(cluster.store, 'cold', 'cold.test', [{ name: 'web', replicas: 0, annotations: { 'wakegate.io/sleep-replicas': '1' } }]);
   await cluster.kubelet.whenIdle();
   const wakegate = await startKubeWakegate(cluster, config);
-  wakegates.push(wakegate);
   await until(async () => (await send({ port: wakegate.adminPort, path: '/api/v1/environments/warm' })).json().phase === 'awake', 10_000, 'warm to be awake');
   return { cluster, wakegate };
 }

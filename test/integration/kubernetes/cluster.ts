@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { afterEach } from 'vitest';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Store, type Change, type KubeObject } from '../../kube/fake-api/store.js';
@@ -21,6 +22,16 @@ export interface TestCluster {
   close(): Promise<void>;
 }
 
+/** What the current test started, stopped newest first after it: wakegates before their cluster. */
+const started: { stop(): Promise<void> }[] = [];
+
+/** Registers, in a test file, the stop of every cluster and wakegate its tests start. */
+export function stopAfterEachTest(): void {
+  afterEach(async () => {
+    for (let next = started.pop(); next !== undefined; next = started.pop()) await next.stop();
+  });
+}
+
 export async function startCluster(options: { startDelayMs?: number } = {}): Promise<TestCluster> {
   const store = new Store();
   const scalings: string[] = [];
@@ -35,7 +46,7 @@ export async function startCluster(options: { startDelayMs?: number } = {}): Pro
   const kubelet = startSimulatedKubelet(store, { startDelayMs: options.startDelayMs ?? 100, processes: true });
   const dir = mkdtempSync(path.join(tmpdir(), 'wakegate-kube-'));
   const kubeconfig = api.writeKubeconfig(dir);
-  return {
+  const cluster: TestCluster = {
     store,
     api,
     kubelet,
@@ -47,6 +58,8 @@ export async function startCluster(options: { startDelayMs?: number } = {}): Pro
       rmSync(dir, { recursive: true, force: true });
     },
   };
+  started.push({ stop: () => cluster.close() });
+  return cluster;
 }
 
 function replicasOf(object: KubeObject | undefined): number | null {
@@ -105,6 +118,8 @@ export async function startKubeWakegate(cluster: TestCluster, config: Record<str
     kubernetes: { mode: 'direct', kubeconfig: cluster.kubeconfig, leaseNamespace: 'wakegate', identity: 'wakegate-a', ...kubernetes },
     ...rest,
   });
+  // stop() is idempotent, so a test may stop a wakegate itself as well.
+  started.push(wakegate);
   await until(async () => (await send({ port: wakegate.adminPort, path: '/readyz' })).status === 200, 10_000, 'wakegate to finish its first sync');
   return wakegate;
 }

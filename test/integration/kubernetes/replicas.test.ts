@@ -1,27 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { send } from '../../helpers/http-client.js';
 import type { StartedWakegate } from '../../helpers/wakegate.js';
-import { replicas, seedEnvironment, startCluster, startKubeWakegate, until, type TestCluster } from './cluster.js';
+import { replicas, seedEnvironment, startCluster, stopAfterEachTest, startKubeWakegate, until, type TestCluster } from './cluster.js';
 
-let cluster: TestCluster | null = null;
-const wakegates: StartedWakegate[] = [];
-
-afterEach(async () => {
-  for (const w of wakegates.splice(0)) await w.stop();
-  await cluster?.close();
-  cluster = null;
-});
+stopAfterEachTest();
 
 async function twoReplicas(config: Record<string, unknown> = {}): Promise<{ cluster: TestCluster; a: StartedWakegate; b: StartedWakegate }> {
-  cluster = await startCluster({ startDelayMs: 300 });
+  const cluster = await startCluster({ startDelayMs: 300 });
   seedEnvironment(cluster.store, 'shop', 'shop.test', [
     { name: 'web', replicas: 0, annotations: { 'wakegate.io/sleep-replicas': '3', 'wakegate.io/wake-order': '1' }, routed: true },
     { name: 'api', replicas: 0, annotations: { 'wakegate.io/sleep-replicas': '2', 'wakegate.io/wake-order': '0' } },
   ]);
   const a = await startKubeWakegate(cluster, { ...config, kubernetes: { identity: 'wakegate-a' } });
-  wakegates.push(a);
   const b = await startKubeWakegate(cluster, { ...config, kubernetes: { identity: 'wakegate-b' } });
-  wakegates.push(b);
   return { cluster, a, b };
 }
 
@@ -53,7 +44,6 @@ describe('several wakegate replicas on one cluster', () => {
     expect(sleptBy(follower)).toBe(false);
 
     await leader.stop();
-    wakegates.splice(wakegates.indexOf(leader), 1);
     await until(() => leaseHolder(cluster) === (follower === a ? 'wakegate-a' : 'wakegate-b'), 10_000, 'the other replica to take the Lease');
   });
 

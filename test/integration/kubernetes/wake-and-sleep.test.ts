@@ -1,26 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { send } from '../../helpers/http-client.js';
 import { TestUpstream } from '../../helpers/upstream.js';
 import type { StartedWakegate } from '../../helpers/wakegate.js';
-import { replicas, seedEnvironment, startCluster, startKubeWakegate, until, type TestCluster } from './cluster.js';
+import { replicas, seedEnvironment, startCluster, stopAfterEachTest, startKubeWakegate, until, type TestCluster } from './cluster.js';
 
-let cluster: TestCluster | null = null;
-const wakegates: StartedWakegate[] = [];
-
-afterEach(async () => {
-  for (const w of wakegates.splice(0)) await w.stop();
-  await cluster?.close();
-  cluster = null;
-});
+stopAfterEachTest();
 
 async function setUp(config: Record<string, unknown> = {}): Promise<{ cluster: TestCluster; wakegate: StartedWakegate }> {
-  cluster = await startCluster();
+  const cluster = await startCluster();
   seedEnvironment(cluster.store, 'shop', 'shop.test', [
     { name: 'web', replicas: 0, annotations: { 'wakegate.io/sleep-replicas': '2', 'wakegate.io/wake-order': '1' }, routed: true },
     { name: 'db', kind: 'StatefulSet', replicas: 0, annotations: { 'wakegate.io/sleep-replicas': '1', 'wakegate.io/wake-order': '0' } },
   ]);
   const wakegate = await startKubeWakegate(cluster, config);
-  wakegates.push(wakegate);
   return { cluster, wakegate };
 }
 
@@ -53,7 +45,7 @@ describe('the Kubernetes provider against the fake API server', () => {
   });
 
   it('suspends the CronJobs of a namespace that asks for it while asleep, and resumes only those on wake', async () => {
-    cluster = await startCluster();
+    const cluster = await startCluster();
     seedEnvironment(cluster.store, 'jobs', 'jobs.test', [{ name: 'web', replicas: 1 }], { 'wakegate.io/suspend-cronjobs': 'true' });
     const cronJob = (name: string, suspend: boolean) => ({
       apiVersion: 'batch/v1',
@@ -65,8 +57,7 @@ describe('the Kubernetes provider against the fake API server', () => {
     cluster.store.create('cronjobs', cronJob('paused-by-a-user', true));
     await cluster.kubelet.whenIdle();
     const wakegate = await startKubeWakegate(cluster);
-    wakegates.push(wakegate);
-    const suspended = (name: string): unknown => (cluster?.store.get('cronjobs', 'jobs', name)?.spec as { suspend?: boolean }).suspend;
+    const suspended = (name: string): unknown => (cluster.store.get('cronjobs', 'jobs', name)?.spec as { suspend?: boolean }).suspend;
 
     expect((await send({ port: wakegate.adminPort, method: 'POST', path: '/api/v1/environments/jobs/sleep' })).status).toBe(200);
     expect([suspended('report'), suspended('paused-by-a-user')]).toEqual([true, true]);
