@@ -89,11 +89,6 @@ export class ClusterCache {
     await Promise.all([...this.#informers.values()].map((informer) => informer.start(signal)));
   }
 
-  /** True while every watch is connected (false while any waits to be restarted). */
-  get connected(): boolean {
-    return [...this.#informers.values()].every((informer) => informer.connected);
-  }
-
   onChange(listener: ChangeListener): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
@@ -155,10 +150,6 @@ class KindInformer {
     };
     cache.on('change', heard);
     cache.on('error', (err?: unknown) => this.#failed(err));
-  }
-
-  get connected(): boolean {
-    return this.#connected;
   }
 
   /** Resolves once the first list succeeded (retrying with backoff), or when `signal` aborts. */

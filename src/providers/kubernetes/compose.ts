@@ -21,7 +21,6 @@ export const SLEEPER_LEASE = 'wakegate-sleeper';
 export interface KubernetesParts {
   readonly provider: KubernetesProvider;
   readonly lease: LeaderLease;
-  readonly api: KubeApi;
   /** True once every kind has been listed and every environment built. */
   readonly synced: boolean;
   close(): Promise<void>;
@@ -70,7 +69,6 @@ export function startKubernetes(deps: KubernetesDeps): KubernetesParts {
   return {
     provider: self,
     lease,
-    api,
     get synced() {
       return synced;
     },

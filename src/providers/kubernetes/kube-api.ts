@@ -69,8 +69,6 @@ export class KubeApi {
   readonly coordination: CoordinationV1Api;
   readonly batch: BatchV1Api;
   readonly #errors: KubeErrorSink;
-  /** API calls made, by verb: for the bench's "API requests per wake". */
-  readonly calls = new Map<KubeVerb, number>();
 
   constructor(kc: KubeConfig, errors: KubeErrorSink) {
     this.kc = kc;
@@ -93,7 +91,6 @@ export class KubeApi {
    * `deployments.apps "web" in namespace "shop"`.
    */
   async call<T>(verb: KubeVerb, what: string, fn: () => Promise<T>): Promise<T> {
-    this.calls.set(verb, (this.calls.get(verb) ?? 0) + 1);
     try {
       return await fn();
     } catch (err) {

@@ -90,10 +90,6 @@ export class KubernetesProvider implements EnvironmentProvider {
     this.#o.logger.info({ server: this.#o.api.server, environments: this.#known.size, mode: this.#o.mode }, 'Kubernetes environments synced');
   }
 
-  get environments(): number {
-    return this.#known.size;
-  }
-
   facts(id: string): EnvironmentFacts | undefined {
     return this.#known.get(id)?.facts;
   }
