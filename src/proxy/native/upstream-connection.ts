@@ -1,6 +1,8 @@
 import net, { type Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
+import { upstreamDeadlines, type SweptConnection } from './deadline-sweep.js';
+import { writeLatin1 } from './direct-write.js';
 import { handleOf, responseParser, type HttpParser, type ParserError } from './llhttp.js';
 
 /** A failure of the upstream exchange with a stable code (mapped to a status by `upstreamErrorKind`). */
@@ -74,8 +76,12 @@ type State = 'open' | 'busy' | 'idle' | 'closed';
  * not arrive within `headersTimeout` fails the exchange; bodies may idle as long as they like. The
  * connection is reused only after a complete exchange on a keep-alive response whose request body
  * was fully sent; anything else (abort, error, `Connection: close`) closes it.
+ *
+ * Time limits: the connect timeout is the socket's own timer (once per connection); the response
+ * head and keep-alive limits are deadlines checked by the shared `upstreamDeadlines` sweep, so a
+ * request arms no timer.
  */
-export class UpstreamConnection {
+export class UpstreamConnection implements SweptConnection {
   readonly #owner: ConnectionOwner;
   readonly #options: ConnectionOptions;
   readonly #socket: Socket;
@@ -95,6 +101,8 @@ export class UpstreamConnection {
   /** Stops feeding the request body to this connection; set while a body streams. */
   #detachBody: (() => void) | null = null;
   #error: Error | null = null;
+  /** When the current limit runs out (`Date.now()` ms): the response head's, or the idle one's. */
+  #deadline = Infinity;
 
   constructor(owner: ConnectionOwner, options: ConnectionOptions) {
     this.#owner = owner;
@@ -110,9 +118,12 @@ export class UpstreamConnection {
     });
     const socket = (this.#socket = net.connect({ host: options.host, port: options.port, noDelay: true }));
     socket.setTimeout(options.connectTimeout);
+    upstreamDeadlines.add(this, Math.min(options.headersTimeout, options.keepAliveTimeout));
     socket.once('connect', () => {
       this.#connected = true;
-      socket.setTimeout(this.#state === 'busy' && !this.#responseStarted ? options.headersTimeout : 0);
+      socket.setTimeout(0);
+      // The response head's time starts once the request can be sent.
+      if (this.#state === 'busy' && !this.#responseStarted) this.#deadline = Date.now() + options.headersTimeout;
       // From here the parser reads the socket natively (as node:http does); `data` never fires.
       this.#parser.consume(handleOf(socket));
       this.#consumed = true;
@@ -142,7 +153,7 @@ export class UpstreamConnection {
     this.#requestDone = false;
     this.#finished = false;
     const socket = this.#socket;
-    if (this.#connected) socket.setTimeout(this.#options.headersTimeout);
+    if (this.#connected) this.#deadline = Date.now() + this.#options.headersTimeout;
     const { method, path, headers, body } = exchange.opts;
     const fields = headers as string[];
     let head = `${method} ${path} HTTP/1.1\r\n`;
@@ -153,7 +164,7 @@ export class UpstreamConnection {
       head += `${name}: ${fields[i + 1]!}\r\n`;
     }
     if (body === null || body === undefined) {
-      socket.write(`${head}\r\n`, 'latin1');
+      writeLatin1(socket, `${head}\r\n`);
       this.#requestDone = true;
       return;
     }
@@ -165,7 +176,19 @@ export class UpstreamConnection {
   park(): void {
     this.#state = 'idle';
     this.#exchange = null;
-    this.#socket.setTimeout(this.#options.keepAliveTimeout);
+    this.#deadline = Date.now() + this.#options.keepAliveTimeout;
+  }
+
+  /** Called by the sweep: fails a response head that is late, closes a connection idle too long. */
+  checkDeadline(now: number): void {
+    if (now < this.#deadline) return;
+    this.#deadline = Infinity;
+    if (this.#state === 'busy' && !this.#responseStarted && this.#exchange !== null) {
+      const ms = this.#options.headersTimeout;
+      this.#fail(new UpstreamExchangeError('WAKEGATE_UPSTREAM_HEADERS_TIMEOUT', `no response head within ${ms} ms`));
+    } else if (this.#state === 'idle') {
+      this.destroy();
+    }
   }
 
   /** The exchange's client went away: fail it and close, since the upstream may still be answering. */
@@ -249,8 +272,7 @@ export class UpstreamConnection {
     }
     this.#responseStarted = true;
     this.#keepAlive = keepAlive;
-    // The headers timeout stays armed: once the response has started it only reaches #onTimeout,
-    // which ignores it — cheaper than re-arming the socket timer twice per request.
+    this.#deadline = Infinity;
     // undici's handler type says Buffer[]; Node's parser gives strings, which our handlers take as
     // well (RawField in response-headers.ts).
     const proceed = exchange.handler.onHeaders?.(statusCode, all as unknown as Buffer[], this.#resume, statusMessage);
@@ -312,18 +334,17 @@ export class UpstreamConnection {
     this.destroy();
   }
 
+  /** The socket's timer: only the connect timeout uses it. */
   #onTimeout(): void {
-    if (this.#state === 'busy' && !this.#responseStarted && this.#exchange !== null) {
-      const code = this.#connected ? 'WAKEGATE_UPSTREAM_HEADERS_TIMEOUT' : 'WAKEGATE_UPSTREAM_CONNECT_TIMEOUT';
-      const ms = this.#connected ? this.#options.headersTimeout : this.#options.connectTimeout;
-      this.#fail(new UpstreamExchangeError(code, this.#connected ? `no response head within ${ms} ms` : `could not connect within ${ms} ms`));
-    } else if (this.#state !== 'busy') {
-      this.destroy();
-    }
+    if (this.#connected) return;
+    const ms = this.#options.connectTimeout;
+    if (this.#exchange !== null) this.#fail(new UpstreamExchangeError('WAKEGATE_UPSTREAM_CONNECT_TIMEOUT', `could not connect within ${ms} ms`));
+    else this.destroy();
   }
 
   #onClose(): void {
     this.#state = 'closed';
+    upstreamDeadlines.delete(this);
     const exchange = this.#exchange;
     this.#exchange = null;
     if (exchange !== null && !exchange.done) {
