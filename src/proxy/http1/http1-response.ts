@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { ProxyResponse } from '../exchange.js';
+import { writeLatin1 } from '../native/direct-write.js';
 
 /** How the body of a response is delimited on the wire. */
 const enum Framing {
@@ -126,7 +127,7 @@ export class Http1Response implements ProxyResponse {
     if (socket.writable) {
       if (body === undefined || body.length === 0 || this.#framing === Framing.None) {
         const tail = this.#framing === Framing.Chunked ? '0\r\n\r\n' : '';
-        if (head !== '' || tail !== '') socket.write(head + tail, 'latin1');
+        if (head !== '' || tail !== '') writeLatin1(socket, head + tail);
       } else if (this.#framing === Framing.Chunked) {
         socket.cork();
         socket.write(`${head}${body.length.toString(16)}\r\n`, 'latin1');
@@ -137,7 +138,7 @@ export class Http1Response implements ProxyResponse {
         socket.write(body);
       } else if (body.length <= SMALL_BODY) {
         // One string, one write: no corked buffering and no writev bookkeeping (latin1 maps bytes 1:1).
-        socket.write(head + body.toString('latin1'), 'latin1');
+        writeLatin1(socket, head + body.toString('latin1'));
       } else {
         socket.cork();
         socket.write(head, 'latin1');
