@@ -4,6 +4,7 @@
  */
 import { BlockList } from 'node:net';
 import { hostname } from 'node:os';
+import { authorizeWrite } from './admin/auth.js';
 import { createAdminServer } from './admin/server.js';
 import { loadConfig } from './config/load.js';
 import type { Config } from './config/types.js';
@@ -12,6 +13,7 @@ import { createLogger, type Logger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
 import { EnvironmentController } from './environments/controller.js';
 import { EnvironmentRegistry } from './environments/registry.js';
+import { FleetTimeline } from './history/fleet-timeline.js';
 import { LocalProvider } from './providers/local/local-provider.js';
 import type { EnvironmentProvider } from './providers/provider.js';
 import { startKubernetes, type KubernetesParts } from './providers/kubernetes/compose.js';
@@ -45,7 +47,9 @@ export async function serve(options: ServeOptions): Promise<Running> {
   const logger = createLogger({ level: config.log.level, ...(options.logDestination ? { destination: options.logDestination } : {}) });
   for (const note of notes) logger.warn(note);
 
-  const metrics = new Metrics({ perEnvironment: config.metrics.perEnvironment, heldRequestsLimit: config.wake.maxHeldTotal });
+  const costs = { perReplicaHour: config.costs.perReplicaHour > 0 ? config.costs.perReplicaHour : null, currency: config.costs.currency };
+  const metrics = new Metrics({ perEnvironment: config.metrics.perEnvironment, heldRequestsLimit: config.wake.maxHeldTotal, costConfigured: costs.perReplicaHour !== null });
+  const timeline = new FleetTimeline();
   const environments = new EnvironmentRegistry(config.environments, config.sleep.idleAfter, Date.now());
   const localSpecs = config.environments.flatMap((e) => (e.command === null ? [] : [{ name: e.name, command: e.command, env: e.env, cwd: e.cwd, upstream: e.upstream, ready: e.ready }]));
   const local = localSpecs.length > 0 ? new LocalProvider({ environments: localSpecs, logger, baseEnv: options.env }) : null;
@@ -56,6 +60,7 @@ export async function serve(options: ServeOptions): Promise<Running> {
   const controller = new EnvironmentController({
     providerOf: (env) => (env.spec.kind === 'local' ? local : env.spec.kind === 'kubernetes' ? (kube?.provider ?? null) : null),
     metrics,
+    timeline,
     logger: logger.child({ component: 'waker' }),
     wakeTimeout: config.wake.timeout,
     maxWakesPerHour: config.wake.maxWakesPerHour,
@@ -80,7 +85,21 @@ export async function serve(options: ServeOptions): Promise<Running> {
     logger: logger.child({ component: 'sleeper' }),
     ...(kube === null ? {} : { leading: () => kube.lease.leading }),
   });
-  environments.attach({ controller, metrics, explain: (env) => sleeper.explain(env), output: (env) => local?.output(env.id) ?? [], wakeTimeout: config.wake.timeout });
+  environments.attach({
+    controller,
+    metrics,
+    explain: (env) => sleeper.explain(env),
+    output: (env) => (env.spec.kind === 'local' && local !== null ? local.output(env.id) : null),
+    followOutput: (env, listener) => (env.spec.kind === 'local' && local !== null ? local.followOutput(env.id, listener) : null),
+    persistKeepAwake: async (env, wish) => {
+      if (env.spec.kind === 'kubernetes' && kube !== null) await kube.provider.keepAwake(env.id, wish);
+    },
+    costs,
+    timeline,
+    heldLimit: config.wake.maxHeldTotal,
+    perEnvironmentMetrics: config.metrics.perEnvironment,
+    wakeTimeout: config.wake.timeout,
+  });
   const routes = { current: RouteTable.build(environments.routes()) };
   // Rebuilt whole and swapped once per burst of changes (a Kubernetes sync puts thousands at once).
   let routesDue = false;
@@ -109,11 +128,21 @@ export async function serve(options: ServeOptions): Promise<Running> {
   const holds = new Holds({
     controller,
     settings: { timeout: config.wake.timeout, maxHeldPerEnvironment: config.wake.maxHeldPerEnvironment, maxHeldTotal: config.wake.maxHeldTotal, waitingPage: config.wake.waitingPage },
-    metrics,
+    metrics: {
+      setHeld: (count) => {
+        metrics.setHeld(count);
+        timeline.held(count, Date.now());
+      },
+    },
     logger: logger.child({ component: 'holds' }),
   });
   const clients = new ClientFilter(config.wake.ignoreUserAgents);
-  const proxy = new ProxyServer({ routes, policy, pools, observer, holds, clients, coldStartHeader: config.forward.coldStartHeader, options: config.server });
+  const keepAwake = {
+    // The admin write rule, with the proxy listener's address: no token, then loopback only.
+    authorize: (authorization: string | undefined) => authorizeWrite({ token: config.admin.token, listenHost: config.listen.host, authorization }),
+    keepAwake: (id: string, wish: { until: number; by: string }) => environments.keepAwake(id, wish),
+  };
+  const proxy = new ProxyServer({ routes, policy, pools, observer, holds, clients, keepAwake, coldStartHeader: config.forward.coldStartHeader, options: config.server });
 
   let draining = false;
   const admin = createAdminServer({

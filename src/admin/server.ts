@@ -25,7 +25,9 @@ export function createAdminServer(deps: AdminServerDeps): AdminServer {
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
 
-  const routes = createRoutes(deps, () => boundHost(server.address()));
+  /** Open event streams: ended when the server closes, or they would hold it open for ever. */
+  const streams = new Set<() => void>();
+  const routes = createRoutes(deps, () => boundHost(server.address()), streams);
   /** Responses not yet closed: told to close their connection once `close()` has been called. */
   const inFlight = new Set<ServerResponse>();
   let closing = false;
@@ -67,6 +69,7 @@ export function createAdminServer(deps: AdminServerDeps): AdminServer {
       (closed ??= new Promise((resolve, reject) => {
         closing = true;
         for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
+        for (const stop of [...streams]) stop();
         server.close((err) => (err && !isNotRunning(err) ? reject(err) : resolve()));
         server.closeIdleConnections();
       })),
@@ -120,6 +123,8 @@ function handlerFor(route: Route, method: string | undefined): Handler | undefin
       return route.GET;
     case 'POST':
       return route.POST;
+    case 'DELETE':
+      return route.DELETE;
     default:
       return undefined;
   }
@@ -129,6 +134,7 @@ function allowed(route: Route): string {
   const methods: string[] = [];
   if (route.GET) methods.push('GET', 'HEAD');
   if (route.POST) methods.push('POST');
+  if (route.DELETE) methods.push('DELETE');
   return methods.join(', ');
 }
 

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
+import type { Savings } from '../history/savings.js';
 import type { EnvironmentPhase, Metrics } from '../observability/metrics.js';
 
 /** What `/readyz` reports. Both are cheap reads of in-memory state. */
@@ -25,8 +26,39 @@ export interface EnvironmentView {
   /** Requests in flight and answered, where the provider tracks activity (absent for static environments). */
   inFlight?: number;
   requests?: number;
+  replicas: { current: number; awake: number } | null;
+  keepAwake: { until: string; by: string; at: string | null } | null;
+  savings: Savings;
   [more: string]: unknown;
 }
+
+/** `GET /api/v1/environments/{id}`: the view plus recent events and wakes. */
+export interface EnvironmentDetail extends EnvironmentView {
+  events: object[];
+  wakes: object[];
+}
+
+/** What `GET /api/v1/environments` filters and pages by. */
+export interface EnvironmentQuery {
+  readonly q?: string;
+  readonly phase?: EnvironmentPhase;
+  readonly offset: number;
+  readonly limit?: number;
+}
+
+/** `GET /api/v1/summary` (docs/admin-api.md). */
+export interface FleetSummary {
+  at: string;
+  phases: Record<EnvironmentPhase, number>;
+  held: number;
+  heldLimit: number;
+  savings: Savings & { currency: string | null; perReplicaHour: number | null };
+  wakeChart: { at: string; count: number; p50: number; p95: number }[];
+  heldChart: { at: string; max: number }[];
+}
+
+/** A change the event stream passes on. */
+export type FleetChange = { readonly type: 'environment'; readonly id: string } | { readonly type: 'removed'; readonly id: string } | { readonly type: 'progress'; readonly id: string; readonly step: string; readonly at: number };
 
 /** What a wake or sleep asked through the API came to. */
 export type ControlOutcome =
@@ -41,8 +73,18 @@ export type ControlOutcome =
 export interface EnvironmentsSource {
   list(): EnvironmentView[];
   get(id: string): EnvironmentView | undefined;
+  detail(id: string): EnvironmentDetail | undefined;
   wake(id: string): Promise<ControlOutcome>;
   sleep(id: string): Promise<ControlOutcome>;
+  /** Records (or with null withdraws) a keep-awake wish; does not wake. */
+  keepAwake(id: string, wish: { until: number; by: string } | null): Promise<ControlOutcome>;
+  summary(): FleetSummary;
+  /** Every change of every environment; returns the unsubscribe function. */
+  subscribe(listener: (change: FleetChange) => void): () => void;
+  /** Output lines kept for a local environment; null when the environment keeps none (not local). */
+  output(id: string): readonly string[] | null;
+  /** New output lines of a local environment; null when it keeps none. */
+  followOutput(id: string, listener: (line: string) => void): (() => void) | null;
 }
 
 export interface AdminServerDeps {

@@ -23,6 +23,11 @@ function viaToken(value: string): Checked<string> {
   return isHttpToken(value) ? { ok: true, value } : { ok: false, reason: 'it has characters a token cannot have' };
 }
 
+function currencyText(value: string): Checked<string> {
+  const trimmed = value.trim();
+  return trimmed.length >= 1 && trimmed.length <= 8 && !/[\u0000-\u001f]/.test(trimmed) ? { ok: true, value: trimmed } : { ok: false, reason: 'it is empty, too long or has control characters' };
+}
+
 function nonEmpty(value: string): Checked<string> {
   return value.trim() === '' ? { ok: false, reason: 'it is empty' } : { ok: true, value };
 }
@@ -129,6 +134,7 @@ export const configSchema = z.strictObject(
     }).prefault({}),
     costs: section({
       perReplicaHour: nonNegativeNumber({ default: 0, doc: 'Money per replica-hour, for the savings figures; 0 = not shown.' }),
+      currency: text('a currency code or symbol of 1 to 8 characters, such as USD or €', currencyText, { default: 'USD', doc: 'What `perReplicaHour` is counted in, as the API and dashboard show it.' }),
     }).prefault({}),
     forward: forward.prefault({}),
     server: server.prefault({}),

@@ -59,7 +59,9 @@ export interface MetricsConfig {
 }
 
 export interface CostsConfig {
+  /** 0: no cost configured (savings are shown in hours only). */
   readonly perReplicaHour: number;
+  readonly currency: string;
 }
 
 export interface ForwardConfig {

@@ -1,4 +1,6 @@
 import type { Logger } from 'pino';
+import { wakePhases, type WakeRecord } from '../history/environment-history.js';
+import type { FleetTimeline } from '../history/fleet-timeline.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { SleepReason } from '../observability/metric-labels.js';
 import { WakeFailure, type EnvironmentProvider } from '../providers/provider.js';
@@ -7,7 +9,9 @@ import type { Environment } from './environment.js';
 export interface ControllerDeps {
   /** The provider that runs an environment; null for static environments (always awake). */
   readonly providerOf: (env: Environment) => EnvironmentProvider | null;
-  readonly metrics: Pick<Metrics, 'coldStart' | 'sleep'>;
+  readonly metrics: Pick<Metrics, 'coldStart' | 'sleep' | 'wakePhase'>;
+  /** Successful wakes feed the dashboard's chart. */
+  readonly timeline?: Pick<FleetTimeline, 'wakeSucceeded'>;
   readonly logger: Logger;
   /** `wake.timeout`: a wake not ready by then fails (and its held requests get 504). */
   readonly wakeTimeout: number;
@@ -85,6 +89,20 @@ export class EnvironmentController {
     env.setPhase('awake', this.#now(), cause);
   }
 
+  /**
+   * The first request held by the last wake got its response head from the upstream: the end of
+   * the wake's last phase, as a user sees it. Later requests, and requests long after, do not count.
+   */
+  firstByte(env: Environment): void {
+    const wake = env.history.lastWake;
+    const now = this.#now();
+    if (wake === undefined || wake.result !== 'success' || wake.firstByteAt !== null || wake.readyAt === null) return;
+    if (now - wake.readyAt > this.#deps.wakeTimeout) return;
+    wake.firstByteAt = now;
+    const seconds = wakePhases(wake).firstByte;
+    if (seconds !== null) this.#deps.metrics.wakePhase('first_byte', seconds, this.#label(env));
+  }
+
   /** The provider saw the environment go down by itself (its process exited). */
   wentDown(env: Environment, cause: string): void {
     if (env.phase !== 'awake' || this.#sleeps.has(env.id)) return;
@@ -99,15 +117,28 @@ export class EnvironmentController {
     env.wakeStartedAt = started;
     env.lastError = null;
     env.lastStep = null;
+    const record = env.history.beginWake(started, trigger);
     env.setPhase('waking', started, `woken by ${trigger}`);
     this.#deps.logger.info({ environment: env.id, trigger }, 'waking environment');
     const deadline = AbortSignal.timeout(this.#deps.wakeTimeout);
     try {
-      await provider.wake(env.id, deadline, (step) => env.progress(step, this.#now()));
+      await provider.wake(
+        env.id,
+        deadline,
+        (step) => env.progress(step, this.#now()),
+        (mark) => {
+          if (mark === 'requested') record.requestedAt ??= this.#now();
+          else record.startedUpAt ??= this.#now();
+        },
+      );
       const now = this.#now();
       env.lastWakeMs = now - started;
+      record.readyAt = now;
+      this.#ended(record, 'success', now, null);
       env.setPhase('awake', now, `woken by ${trigger}`);
       this.#coldStart('success', env);
+      this.#observePhases(env, record);
+      this.#deps.timeline?.wakeSucceeded(now, env.lastWakeMs / 1000);
       this.#deps.logger.info({ environment: env.id, ms: env.lastWakeMs }, 'environment is awake');
     } catch (err) {
       const now = this.#now();
@@ -120,6 +151,7 @@ export class EnvironmentController {
           ? err.message
           : String(err);
       env.lastError = reason;
+      this.#ended(record, timedOut ? 'timeout' : 'failure', now, reason);
       env.setPhase('failed', now, reason, timedOut ? new WakeTimedOut(reason) : err instanceof Error ? err : new Error(reason));
       this.#coldStart(timedOut ? 'timeout' : 'failure', env);
       this.#deps.logger.warn({ environment: env.id, reason, ms: now - started }, 'wake failed; the next request retries');
@@ -141,7 +173,26 @@ export class EnvironmentController {
 
   #coldStart(result: 'success' | 'failure' | 'timeout', env: Environment): void {
     const seconds = (env.lastWakeMs ?? 0) / 1000;
-    this.#deps.metrics.coldStart(result, seconds, this.#deps.perEnvironmentMetrics ? env.id : undefined);
+    this.#deps.metrics.coldStart(result, seconds, this.#label(env));
+  }
+
+  #ended(record: WakeRecord, result: 'success' | 'failure' | 'timeout', now: number, error: string | null): void {
+    record.result = result;
+    record.endedAt = now;
+    record.error = error;
+  }
+
+  /** The phases a successful wake went through (the first byte is observed when it comes). */
+  #observePhases(env: Environment, record: WakeRecord): void {
+    const phases = wakePhases(record);
+    const label = this.#label(env);
+    if (phases.scaleRequest !== null) this.#deps.metrics.wakePhase('scale_request', phases.scaleRequest, label);
+    if (phases.start !== null) this.#deps.metrics.wakePhase('start', phases.start, label);
+    if (phases.readiness !== null) this.#deps.metrics.wakePhase('readiness', phases.readiness, label);
+  }
+
+  #label(env: Environment): string | undefined {
+    return this.#deps.perEnvironmentMetrics ? env.id : undefined;
   }
 
   #spendBudget(env: Environment): WakeRefusal | null {

@@ -1,3 +1,4 @@
+import { EnvironmentHistory } from '../history/environment-history.js';
 import type { EnvironmentPhase } from '../observability/metric-labels.js';
 
 export type { EnvironmentPhase };
@@ -5,7 +6,24 @@ export type { EnvironmentPhase };
 /** What happens to an environment, as the waiting page and the API follow it. */
 export type EnvironmentEvent =
   | { readonly type: 'phase'; readonly phase: EnvironmentPhase; readonly at: number; readonly reason: string | null }
-  | { readonly type: 'progress'; readonly step: string; readonly at: number };
+  | { readonly type: 'progress'; readonly step: string; readonly at: number }
+  /** Something shown about it changed without a phase change: keep-awake, replicas. */
+  | { readonly type: 'changed'; readonly at: number };
+
+/** A wish to keep an environment awake until a time, and who made it. */
+export interface KeepAwake {
+  /** ms epoch */
+  readonly until: number;
+  readonly by: string;
+  /** When it was asked for (ms epoch), when known. */
+  readonly at: number | null;
+}
+
+/** Replicas running now, and what a wake restores (a local environment is one replica). */
+export interface Replicas {
+  readonly current: number;
+  readonly awake: number;
+}
 
 /** How a wait for readiness ended. */
 export type ReadyOutcome = { readonly ready: true } | { readonly ready: false; readonly error: Error };
@@ -71,8 +89,11 @@ export class Environment {
   lastError: string | null = null;
   /** The last progress step of the current (or last) wake: what was not ready yet. */
   lastStep: string | null = null;
-  /** ms epoch until which someone asked to keep it awake (Kubernetes: `wakegate.io/keep-awake-until`). */
-  keepAwakeUntil: number | null = null;
+  #keepAwake: KeepAwake | null = null;
+  /** Set by the provider; null where it does not apply (static environments). */
+  #replicas: Replicas | null;
+  /** Asleep stretches, events and wakes, for the API and the savings. */
+  readonly history = new EnvironmentHistory();
   readonly #waiters = new Set<(outcome: ReadyOutcome) => void>();
   readonly #listeners = new Set<(event: EnvironmentEvent) => void>();
 
@@ -81,6 +102,8 @@ export class Environment {
     this.#phase = phase;
     this.#phaseSince = now;
     if (phase === 'awake') this.wokeAt = now;
+    this.#replicas = spec.kind === 'local' ? { current: phase === 'asleep' ? 0 : 1, awake: 1 } : spec.kind === 'kubernetes' ? { current: 0, awake: 0 } : null;
+    this.history.phaseChanged(phase, now, null, this.#replicas?.awake ?? 0);
   }
 
   get spec(): EnvironmentSpec {
@@ -124,6 +147,8 @@ export class Environment {
     this.#phaseSince = now;
     this.#reason = reason;
     if (phase === 'awake') this.wokeAt = now;
+    if (this.#spec.kind === 'local') this.#replicas = { current: phase === 'asleep' ? 0 : 1, awake: 1 };
+    this.history.phaseChanged(phase, now, reason, this.#replicas?.awake ?? 0);
     this.#emit({ type: 'phase', phase, at: now, reason });
     if (phase === 'awake') this.#release({ ready: true });
     else if (phase === 'failed') this.#release({ ready: false, error: error ?? new Error(reason ?? 'the wake failed') });
@@ -132,7 +157,37 @@ export class Environment {
   /** A step of the current wake, for the waiting page. */
   progress(step: string, now: number): void {
     this.lastStep = step;
+    this.history.progress(step, now);
     this.#emit({ type: 'progress', step, at: now });
+  }
+
+  get keepAwake(): KeepAwake | null {
+    return this.#keepAwake;
+  }
+
+  /** ms epoch until which it is to be kept awake, or null (what the sleep policy reads). */
+  get keepAwakeUntil(): number | null {
+    return this.#keepAwake?.until ?? null;
+  }
+
+  /** Records (or, with null, withdraws) a keep-awake wish; listeners hear of a real change only. */
+  setKeepAwake(wish: KeepAwake | null, now: number): void {
+    const before = this.#keepAwake;
+    if (before?.until === wish?.until && before?.by === wish?.by) return;
+    this.#keepAwake = wish;
+    this.history.keepAwakeChanged(wish?.until ?? null, wish?.by ?? before?.by ?? '', now);
+    this.#emit({ type: 'changed', at: now });
+  }
+
+  get replicas(): Replicas | null {
+    return this.#replicas;
+  }
+
+  /** The provider's count of replicas; listeners hear of a change. */
+  setReplicas(replicas: Replicas, now: number): void {
+    if (this.#replicas?.current === replicas.current && this.#replicas.awake === replicas.awake) return;
+    this.#replicas = replicas;
+    this.#emit({ type: 'changed', at: now });
   }
 
   /**

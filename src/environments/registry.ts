@@ -1,6 +1,9 @@
-import type { ControlOutcome, EnvironmentView, EnvironmentsSource } from '../admin/types.js';
+import type { ControlOutcome, EnvironmentDetail, EnvironmentView, EnvironmentsSource, FleetChange, FleetSummary } from '../admin/types.js';
 import type { EnvironmentConfig } from '../config/types.js';
-import type { Metrics } from '../observability/metrics.js';
+import { wakePhases, type HistoryEvent } from '../history/environment-history.js';
+import type { FleetTimeline } from '../history/fleet-timeline.js';
+import { savingsOf, totalSavings, type CostSettings, type Savings } from '../history/savings.js';
+import type { FleetFigures, Metrics } from '../observability/metrics.js';
 import { ENVIRONMENT_PHASES, type EnvironmentPhase } from '../observability/metric-labels.js';
 import type { RouteSpec } from '../routing/route-table.js';
 import type { Decision } from '../sleep/policy.js';
@@ -10,11 +13,21 @@ import { Environment, type EnvironmentPhase as Phase, type EnvironmentSpec } fro
 
 export interface RegistryDeps {
   readonly controller: EnvironmentController;
-  readonly metrics: Pick<Metrics, 'setEnvironments'>;
+  readonly metrics: Pick<Metrics, 'setEnvironments' | 'useFleet'>;
   /** The sleeper's view of an environment: when it sleeps and why it is awake. */
   readonly explain: (env: Environment) => Decision;
-  /** Recent output lines of an environment's process ([] where none). */
-  readonly output: (env: Environment) => readonly string[];
+  /** Recent output lines of an environment's process; null where none are kept (not local). */
+  readonly output: (env: Environment) => readonly string[] | null;
+  /** New output lines of an environment's process; null where none are kept. */
+  readonly followOutput: (env: Environment, listener: (line: string) => void) => (() => void) | null;
+  /** Records a keep-awake wish where other replicas see it (Kubernetes); absent: kept in this process. */
+  readonly persistKeepAwake: (env: Environment, wish: { until: number; by: string } | null) => Promise<void>;
+  readonly costs: CostSettings;
+  readonly timeline: FleetTimeline;
+  /** `wake.maxHeldTotal`. */
+  readonly heldLimit: number;
+  /** Environment names label the savings metrics. */
+  readonly perEnvironmentMetrics: boolean;
   /** `wake.timeout`, the longest an API wake waits for readiness. */
   readonly wakeTimeout: number;
   readonly now?: () => number;
@@ -31,6 +44,7 @@ export class EnvironmentRegistry implements EnvironmentsSource {
   readonly #byId = new Map<string, Environment>();
   readonly #routesOf = new Map<string, readonly RouteSpec<Backend>[]>();
   readonly #routeListeners = new Set<() => void>();
+  readonly #changeListeners = new Set<(change: FleetChange) => void>();
   #deps: RegistryDeps | null = null;
   #phasesDue = false;
 
@@ -74,6 +88,7 @@ export class EnvironmentRegistry implements EnvironmentsSource {
     this.#routesOf.delete(id);
     this.#announceRoutes();
     this.#publishPhases();
+    this.#tell({ type: 'removed', id });
     return env;
   }
 
@@ -87,17 +102,33 @@ export class EnvironmentRegistry implements EnvironmentsSource {
     for (const listener of [...this.#routeListeners]) listener();
   }
 
-  /** Wires what the views and controls need; phase counts flow to `metrics` from now on. */
+  /** Wires what the views and controls need; phase counts and savings flow to `metrics` from now on. */
   attach(deps: RegistryDeps): void {
     this.#deps = deps;
     for (const env of this.#byId.values()) this.#watchPhases(env);
     this.#publishPhases();
+    deps.metrics.useFleet(() => this.#fleetFigures());
   }
 
   #watchPhases(env: Environment): void {
     if (this.#deps === null) return;
-    env.subscribe((event) => event.type === 'phase' && this.#publishPhases());
+    env.subscribe((event) => {
+      if (event.type === 'phase') this.#publishPhases();
+      if (event.type === 'progress') this.#tell({ type: 'progress', id: env.id, step: event.step, at: event.at });
+      this.#tell({ type: 'environment', id: env.id });
+    });
     this.#publishPhases();
+    this.#tell({ type: 'environment', id: env.id });
+  }
+
+  /** Every change of every environment (for the event stream); returns the unsubscribe function. */
+  subscribe(listener: (change: FleetChange) => void): () => void {
+    this.#changeListeners.add(listener);
+    return () => this.#changeListeners.delete(listener);
+  }
+
+  #tell(change: FleetChange): void {
+    for (const listener of this.#changeListeners) listener(change);
   }
 
   /** Phase counts for the metrics, once per burst of changes (a sync can add thousands at once). */
@@ -153,6 +184,82 @@ export class EnvironmentRegistry implements EnvironmentsSource {
     return { done: false, status: timedOut ? 504 : 502, reason: outcome.error.message };
   }
 
+  /** Records or withdraws a keep-awake wish (it does not wake the environment). */
+  async keepAwake(id: string, wish: { until: number; by: string } | null): Promise<ControlOutcome> {
+    const env = this.#byId.get(id);
+    const deps = this.#requireDeps();
+    if (env === undefined) return { done: false, status: 409, reason: `no environment "${id}"` };
+    if (env.spec.kind === 'static') return { done: false, status: 409, reason: `"${id}" is a static environment: it is always awake` };
+    try {
+      await deps.persistKeepAwake(env, wish);
+    } catch (err) {
+      return { done: false, status: 502, reason: `could not record the wish: ${err instanceof Error ? err.message : String(err)}` };
+    }
+    const now = (deps.now ?? Date.now)();
+    env.setKeepAwake(wish === null ? null : { until: wish.until, by: wish.by, at: now }, now);
+    return { done: true, view: this.view(env) };
+  }
+
+  output(id: string): readonly string[] | null {
+    const env = this.#byId.get(id);
+    return env === undefined ? null : this.#requireDeps().output(env);
+  }
+
+  followOutput(id: string, listener: (line: string) => void): (() => void) | null {
+    const env = this.#byId.get(id);
+    return env === undefined ? null : this.#requireDeps().followOutput(env, listener);
+  }
+
+  detail(id: string): EnvironmentDetail | undefined {
+    const env = this.#byId.get(id);
+    if (env === undefined) return undefined;
+    return {
+      ...this.view(env),
+      events: env.history.events().map(eventView),
+      wakes: env.history.wakes().map((w) => ({
+        startedAt: iso(w.startedAt),
+        trigger: w.trigger,
+        result: w.result,
+        seconds: w.endedAt === null ? null : (w.endedAt - w.startedAt) / 1000,
+        phases: wakePhases(w),
+        error: w.error,
+      })),
+    };
+  }
+
+  /** The dashboard header and charts (docs/admin-api.md, "Summary"). */
+  summary(): FleetSummary {
+    const deps = this.#requireDeps();
+    const now = (deps.now ?? Date.now)();
+    const costs = deps.costs;
+    return {
+      at: iso(now),
+      phases: this.phaseCounts(),
+      held: deps.timeline.heldNow,
+      heldLimit: deps.heldLimit,
+      savings: { ...totalSavings(this.#allSavings(now), costs), currency: costs.perReplicaHour === null ? null : costs.currency, perReplicaHour: costs.perReplicaHour },
+      wakeChart: deps.timeline.wakeChart(now).map((p) => ({ ...p, at: iso(p.at) })),
+      heldChart: deps.timeline.heldChart(now).map((p) => ({ ...p, at: iso(p.at) })),
+    };
+  }
+
+  *#allSavings(now: number): Iterable<Savings> {
+    const costs = this.#requireDeps().costs;
+    for (const env of this.#byId.values()) if (env.spec.kind !== 'static') yield savingsOf(env.history, costs, now);
+  }
+
+  #fleetFigures(): FleetFigures {
+    const deps = this.#requireDeps();
+    const now = (deps.now ?? Date.now)();
+    let keptAwake = 0;
+    for (const env of this.#byId.values()) if (env.keepAwakeUntil !== null && env.keepAwakeUntil > now) keptAwake++;
+    const windows = (s: Savings) => ({ '24h': s.last24h, '7d': s.last7d });
+    if (!deps.perEnvironmentMetrics) return { keptAwake, savings: [{ windows: windows(totalSavings(this.#allSavings(now), deps.costs)) }] };
+    const savings = [];
+    for (const env of this.#byId.values()) if (env.spec.kind !== 'static') savings.push({ environment: env.id, windows: windows(savingsOf(env.history, deps.costs, now)) });
+    return { keptAwake, savings };
+  }
+
   async sleep(id: string): Promise<ControlOutcome> {
     const env = this.#byId.get(id);
     const deps = this.#requireDeps();
@@ -170,6 +277,8 @@ export class EnvironmentRegistry implements EnvironmentsSource {
     const deps = this.#requireDeps();
     const decision = deps.explain(env);
     const a = env.activity;
+    const now = (deps.now ?? Date.now)();
+    const keep = env.keepAwake;
     return {
       id: env.id,
       phase: env.phase,
@@ -188,7 +297,10 @@ export class EnvironmentRegistry implements EnvironmentsSource {
       lastWakeSeconds: env.lastWakeMs === null ? null : env.lastWakeMs / 1000,
       lastError: env.lastError,
       wakeStep: env.phase === 'waking' ? env.lastStep : null,
-      output: [...deps.output(env)].slice(-20),
+      output: [...(deps.output(env) ?? [])].slice(-20),
+      replicas: env.replicas === null ? null : { ...env.replicas },
+      keepAwake: keep === null || keep.until <= now ? null : { until: iso(keep.until), by: keep.by, at: keep.at === null ? null : iso(keep.at) },
+      savings: savingsOf(env.history, deps.costs, now),
     };
   }
 
@@ -207,4 +319,15 @@ export function hostRoutes(spec: EnvironmentSpec, backend: Backend): RouteSpec<B
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();
+}
+
+function eventView(event: HistoryEvent): object {
+  switch (event.type) {
+    case 'phase':
+      return { at: iso(event.at), type: 'phase', phase: event.phase, reason: event.reason };
+    case 'progress':
+      return { at: iso(event.at), type: 'progress', step: event.step };
+    case 'keep-awake':
+      return { at: iso(event.at), type: 'keep-awake', until: event.until === null ? null : iso(event.until), by: event.by };
+  }
 }

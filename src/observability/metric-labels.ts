@@ -48,3 +48,11 @@ export function codeClassIndex(statusCode: number): number {
   if (index > 4) return 4;
   return index;
 }
+
+/** `wakegate_wake_phase_seconds{phase}`: where a wake's time went (docs/admin-api.md, "Wake phases"). */
+export const WAKE_PHASES = ['scale_request', 'start', 'readiness', 'first_byte'] as const;
+export type WakePhase = (typeof WAKE_PHASES)[number];
+
+/** `window` of the savings gauges. */
+export const SAVINGS_WINDOW_LABELS = ['24h', '7d'] as const;
+export type SavingsWindowLabel = (typeof SAVINGS_WINDOW_LABELS)[number];

@@ -2,14 +2,18 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import {
   COLD_START_RESULTS,
   ENVIRONMENT_PHASES,
+  SAVINGS_WINDOW_LABELS,
   SLEEP_REASONS,
   UPSTREAM_ERROR_KINDS,
+  WAKE_PHASES,
   type ColdStartResult,
   type EnvironmentPhase,
   type KubeErrorCode,
   type KubeVerb,
   type SleepReason,
   type UpstreamErrorKind,
+  type WakePhase,
+  type SavingsWindowLabel,
 } from './metric-labels.js';
 import { RequestMetrics } from './request-metrics.js';
 
@@ -21,17 +25,36 @@ export type {
   KubeVerb,
   SleepReason,
   UpstreamErrorKind,
+  WakePhase,
 } from './metric-labels.js';
+
+/** Savings of one window, as the gauges export them. */
+export interface WindowFigures {
+  readonly asleepHours: number;
+  readonly savedReplicaHours: number;
+  readonly savedCost: number | null;
+}
+
+/** What the fleet gauges read at scrape time (computed from the environments' histories). */
+export interface FleetFigures {
+  /** Totals, or per environment when environment labels are on. */
+  readonly savings: readonly { readonly environment?: string; readonly windows: Readonly<Record<SavingsWindowLabel, WindowFigures>> }[];
+  readonly keptAwake: number;
+}
 
 export interface MetricsOptions {
   /** `metrics.perEnvironment`: environment names become a label of the request and cold-start metrics. */
   readonly perEnvironment: boolean;
   /** The configured bound on held requests (`wake.maxHeldTotal`); `wakegate_held_requests_limit` is 0 without one. */
   readonly heldRequestsLimit?: number;
+  /** `costs.perReplicaHour` is set: `wakegate_saved_cost` is exported. */
+  readonly costConfigured?: boolean;
 }
 
 /** Seconds. A wake takes from a fraction of a second (a local process) to minutes (image pulls). */
 const WAKE_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 180, 300];
+/** Seconds. A phase can be a few milliseconds (a scale request, the first byte) or minutes. */
+const WAKE_PHASE_BUCKETS = [0.005, 0.01, 0.025, 0.05, ...WAKE_BUCKETS];
 
 /**
  * Every metric of one wakegate process, in a registry of its own (never prom-client's global one),
@@ -47,6 +70,9 @@ export class Metrics {
   readonly #requests: RequestMetrics;
   readonly #coldStarts: Counter<'result' | 'environment'>;
   readonly #wakeDuration: Histogram<'environment'>;
+  readonly #wakePhases: Histogram<'phase' | 'environment'>;
+  /** Set once the environments exist: the savings and keep-awake gauges read it at scrape time. */
+  #fleet: (() => FleetFigures) | null = null;
   readonly #environments: Gauge<'phase'>;
   readonly #sleeps: Counter<'reason'>;
   readonly #upstreamErrors: Counter<'kind'>;
@@ -75,6 +101,14 @@ export class Metrics {
       buckets: WAKE_BUCKETS,
       registers,
     });
+    this.#wakePhases = new Histogram({
+      name: 'wakegate_wake_phase_seconds',
+      help: 'A successful wake\'s time by phase: scale request, start, readiness, first byte.',
+      labelNames: ['phase', ...environment],
+      buckets: WAKE_PHASE_BUCKETS,
+      registers,
+    });
+    this.#savingsGauges(registers, environment, options.costConfigured ?? false);
     const heldGauge: Gauge = new Gauge({
       name: 'wakegate_held_requests',
       help: 'Requests currently held while their environment wakes.',
@@ -136,6 +170,17 @@ export class Metrics {
     if (result === 'success') this.#wakeDuration.observe(labels, seconds);
   }
 
+  /** One phase of a successful wake (`first_byte` later, when the first held request is answered). */
+  wakePhase(phase: WakePhase, seconds: number, environment?: string): void {
+    if (this.#perEnvironment) this.#wakePhases.observe({ phase, environment: environment ?? '' }, seconds);
+    else this.#wakePhases.observe({ phase }, seconds);
+  }
+
+  /** Where the savings and keep-awake gauges read from, at each scrape. */
+  useFleet(figures: () => FleetFigures): void {
+    this.#fleet = figures;
+  }
+
   upstreamError(kind: UpstreamErrorKind): void {
     this.#upstreamErrors.inc({ kind });
   }
@@ -167,12 +212,60 @@ export class Metrics {
     if (!this.#perEnvironment) return;
     this.#requests.forget(environment);
     this.#wakeDuration.remove({ environment });
+    for (const phase of WAKE_PHASES) this.#wakePhases.remove({ phase, environment });
     for (const result of COLD_START_RESULTS) this.#coldStarts.remove({ result, environment });
   }
 
   /** The Prometheus text exposition of every metric above plus the process metrics. */
   async render(): Promise<{ contentType: string; body: string }> {
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+
+  #savingsGauges(registers: Registry[], environment: readonly 'environment'[], costConfigured: boolean): void {
+    const labelNames = ['window', ...environment] as const;
+    const fleet = (): FleetFigures | null => this.#fleet?.() ?? null;
+    const each = (gauge: Gauge<'window' | 'environment'>, value: (w: WindowFigures) => number | null): void => {
+      gauge.reset();
+      const figures = fleet();
+      if (figures === null) return;
+      for (const entry of figures.savings) {
+        for (const window of SAVINGS_WINDOW_LABELS) {
+          const v = value(entry.windows[window]);
+          if (v === null) continue;
+          if (entry.environment === undefined) gauge.set({ window }, v);
+          else gauge.set({ window, environment: entry.environment }, v);
+        }
+      }
+    };
+    const asleep: Gauge<'window' | 'environment'> = new Gauge({
+      name: 'wakegate_asleep_hours',
+      help: 'Hours environments spent asleep in the window (24h, 7d).',
+      labelNames,
+      registers,
+      collect: () => each(asleep, (w) => w.asleepHours),
+    });
+    const replicaHours: Gauge<'window' | 'environment'> = new Gauge({
+      name: 'wakegate_saved_replica_hours',
+      help: 'Replica-hours not run in the window because environments slept.',
+      labelNames,
+      registers,
+      collect: () => each(replicaHours, (w) => w.savedReplicaHours),
+    });
+    if (costConfigured) {
+      const cost: Gauge<'window' | 'environment'> = new Gauge({
+        name: 'wakegate_saved_cost',
+        help: 'Saved replica-hours times costs.perReplicaHour, in costs.currency.',
+        labelNames,
+        registers,
+        collect: () => each(cost, (w) => w.savedCost),
+      });
+    }
+    const kept: Gauge = new Gauge({
+      name: 'wakegate_keep_awake_environments',
+      help: 'Environments kept awake by a keep-awake wish right now.',
+      registers,
+      collect: () => kept.set(fleet()?.keptAwake ?? 0),
+    });
   }
 
   #zeroBoundedSeries(): void {

@@ -12,11 +12,13 @@ export interface EnvironmentProvider {
    * cannot start) — never by waiting out a deadline; the caller owns the deadline and aborts
    * `signal` when it passes. `progress` reports human-readable steps for the waiting page.
    */
-  wake(id: string, signal: AbortSignal, progress: (step: string) => void): Promise<void>;
+  wake(id: string, signal: AbortSignal, progress: (step: string) => void, mark?: (mark: WakeMark) => void): Promise<void>;
   /** Stops the environment (remembering what it needs to come back). Resolves once it is down. */
   sleep(id: string, reason: string): Promise<void>;
   /** The last lines the environment wrote (local processes), newest last; [] where not tracked. */
   output(id: string): readonly string[];
+  /** Tells `listener` of each new output line; returns the unsubscribe function, or null where output is not kept. */
+  followOutput?(id: string, listener: (line: string) => void): (() => void) | null;
   /** Called when an environment goes down by itself (its process exited); not for `sleep`. */
   onDown(listener: (id: string, cause: string) => void): void;
   /**
@@ -24,9 +26,22 @@ export interface EnvironmentProvider {
    * (Kubernetes: another replica or a user scaled it up). Providers that cannot see that omit it.
    */
   onUp?(listener: (id: string, cause: string) => void): void;
+  /**
+   * Records a keep-awake wish where every wakegate replica sees it (Kubernetes: Namespace
+   * annotations); null withdraws it. Providers without shared state omit it: the wish then lives in
+   * this process only.
+   */
+  keepAwake?(id: string, wish: { until: number; by: string } | null): Promise<void>;
   /** Stops everything it started; resolves when nothing is left running. */
   close(): Promise<void>;
 }
+
+/**
+ * Boundaries of a wake's phases a provider reports as it passes them (each at most once):
+ * `requested` — the workloads were asked to scale (Kubernetes) or the process was spawned (local);
+ * `started` — their pods' containers run (Kubernetes) or the process's port accepts connections.
+ */
+export type WakeMark = 'requested' | 'started';
 
 /** Why a wake failed, worded for a 502 problem and the API (e.g. "the process exited with code 1"). */
 export class WakeFailure extends Error {

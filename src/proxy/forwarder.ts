@@ -142,7 +142,10 @@ class ForwardHandler implements Dispatcher.DispatchHandler, ClientBound {
     const head = rewriteResponseHead(rawHeaders, this.#forwarder.viaEntry);
     this.#contentLength = head.contentLength;
     const waited = this.#ctx.coldStartMs;
-    if (waited !== null && this.#forwarder.coldStartHeader) head.headers.push('x-wakegate-cold-start', String(waited), 'server-timing', `wake;dur=${waited}`);
+    if (waited !== null) {
+      this.#ctx.onFirstByte?.();
+      if (this.#forwarder.coldStartHeader) head.headers.push('x-wakegate-cold-start', String(waited), 'server-timing', `wake;dur=${waited}`);
+    }
     this.#res.writeHead(statusCode, statusText, head.headers);
     return true;
   }

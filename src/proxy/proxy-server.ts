@@ -22,7 +22,8 @@ import type { UpstreamPools } from './upstream-pools.js';
 import { WebSocketTunnel } from './websocket-tunnel.js';
 import { RequestContext } from './request-context.js';
 import type { ClientFilter } from '../wake/client-filter.js';
-import { EVENTS_PATH, eventsTarget } from '../wake/event-path.js';
+import { KEEP_AWAKE_PATH, OWN_PATHS, envTarget, eventsTarget } from '../wake/event-path.js';
+import { answerKeepAwake, type KeepAwakeEndpointDeps } from '../wake/keep-awake-endpoint.js';
 import { streamEnvironmentEvents } from '../wake/event-stream.js';
 import type { HoldOutcome, Holds } from '../wake/holds.js';
 import { IgnoredClientError } from '../wake/wake-errors.js';
@@ -59,6 +60,7 @@ export class ProxyServer implements RequestHandlers {
   readonly #forwarder: Forwarder;
   readonly #holds: Holds;
   readonly #clients: ClientFilter;
+  readonly #keepAwake: KeepAwakeEndpointDeps | null;
 
   constructor(deps: {
     routes: RouteSource;
@@ -67,6 +69,8 @@ export class ProxyServer implements RequestHandlers {
     observer: ForwardObserver;
     holds: Holds;
     clients: ClientFilter;
+    /** The waiting page's keep-awake banner; null: `/.wakegate/keep-awake` answers 404. */
+    keepAwake?: KeepAwakeEndpointDeps | null;
     coldStartHeader: boolean;
     options: ProxyServerOptions;
   }) {
@@ -76,6 +80,7 @@ export class ProxyServer implements RequestHandlers {
     this.#observer = deps.observer;
     this.#holds = deps.holds;
     this.#clients = deps.clients;
+    this.#keepAwake = deps.keepAwake ?? null;
     this.#forwarder = new Forwarder({ pools: deps.pools, observer: deps.observer, viaEntry: deps.policy.viaEntry, coldStartHeader: deps.coldStartHeader });
     const o = deps.options;
     const settings = { maxHeaderSize: o.maxHeaderSize, headersTimeout: o.headersTimeout, requestTimeout: o.requestTimeout, keepAliveTimeout: o.keepAliveTimeout };
@@ -119,7 +124,7 @@ export class ProxyServer implements RequestHandlers {
     const target = requestTarget(req, head);
     if (target instanceof BadRequestError) return this.#reject(req, res, target, ctx);
     const { path, host } = target;
-    if (path.startsWith(EVENTS_PATH)) return this.#events(req, res, host, path, ctx);
+    if (path.startsWith(OWN_PATHS)) return this.#ownPath(req, res, host, path, head, ctx);
     const backend = this.#routes.current.lookup(host, path);
     if (backend === undefined) return this.#reject(req, res, noRoute(host, path), ctx);
     const env = backend.env;
@@ -171,14 +176,28 @@ export class ProxyServer implements RequestHandlers {
     };
   }
 
-  /** `/.wakegate/events?env=NAME` on a host of that environment: the waiting page's live progress. */
-  #events(req: ProxyRequest, res: ProxyResponse, host: string | undefined, path: string, ctx: RequestContext): void {
-    const name = eventsTarget(path);
+  /**
+   * wakegate's own paths on a host of the environment they name: `/.wakegate/events?env=NAME`, the
+   * waiting page's live progress, and `/.wakegate/keep-awake?env=NAME`, its banner. Anything else
+   * under `/.wakegate/` (or naming another environment) is 404; nothing is forwarded.
+   */
+  #ownPath(req: ProxyRequest, res: ProxyResponse, host: string | undefined, path: string, head: RequestHead, ctx: RequestContext): void {
     const backend = this.#routes.current.lookup(host, '/');
-    if (name === null || backend === undefined || backend.env.id !== name) return this.#reject(req, res, noRoute(host, path), ctx);
-    const stop = streamEnvironmentEvents(res, backend.env);
-    req.bind({ clientClosed: stop });
-    this.#observer.finished(req, 200, ctx, backend);
+    const events = eventsTarget(path);
+    if (events !== null && backend !== undefined && backend.env.id === events) {
+      const stop = streamEnvironmentEvents(res, backend.env);
+      req.bind({ clientClosed: stop });
+      return this.#observer.finished(req, 200, ctx, backend);
+    }
+    const keepAwake = envTarget(path, KEEP_AWAKE_PATH);
+    if (keepAwake !== null && backend !== undefined && backend.env.id === keepAwake && this.#keepAwake !== null) {
+      void answerKeepAwake(req, res, backend.env, head.hasBody, this.#keepAwake).then(
+        (status) => this.#observer.finished(req, status, ctx, backend),
+        () => res.destroy(),
+      );
+      return;
+    }
+    this.#reject(req, res, noRoute(host, path), ctx);
   }
 
   clientError(status: number): void {

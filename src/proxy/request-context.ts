@@ -12,6 +12,8 @@ export class RequestContext {
   activity: Activity | null = null;
   /** Milliseconds the request was held while its environment woke; null when it was not. */
   coldStartMs: number | null = null;
+  /** Called when the response head of a request that was held arrives from the upstream. */
+  onFirstByte: (() => void) | null = null;
 
   /** Counts the request toward `activity` until `finish` (or, for a tunnel, until it closes). */
   track(activity: Activity): void {

@@ -93,6 +93,7 @@ export function streamEnvironmentEvents(res: ProxyResponse, env: Environment, op
   const onEvent = (event: EnvironmentEvent): void => {
     if (done) return;
     if (res.finished) return release();
+    if (event.type === 'changed') return;
     if (event.type === 'progress') return send(frame('progress', { step: event.step, at: event.at }));
     const phase = frame('phase', phaseData(env, event.phase, event.reason, event.at));
     if (event.phase === 'awake' || event.phase === 'failed') finish(phase);

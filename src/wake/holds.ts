@@ -91,6 +91,7 @@ export class Holds {
       const waited = Date.now() - heldAt;
       if (result.ready) {
         ctx.coldStartMs = waited;
+        ctx.onFirstByte = () => this.#controller.firstByte(env);
         return outcome.forward();
       }
       if (result.error instanceof ClientGone) return outcome.abandoned();

@@ -13,6 +13,8 @@ export const ANNOTATIONS = {
   phase: 'wakegate.io/phase',
   /** Namespace: RFC 3339 time until which the sleeper leaves the environment awake. */
   keepAwakeUntil: 'wakegate.io/keep-awake-until',
+  /** Namespace: who asked for `keep-awake-until` (free text, shown by the API and dashboard). */
+  keepAwakeBy: 'wakegate.io/keep-awake-by',
   /** Namespace: `"true"` suspends its CronJobs while asleep. */
   suspendCronJobs: 'wakegate.io/suspend-cronjobs',
   /** Workload: replicas before sleep; wake restores this (default 1). */

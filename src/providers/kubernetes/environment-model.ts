@@ -71,6 +71,8 @@ export interface EnvironmentFacts {
   readonly idleAfter: number | null;
   readonly lastActivity: number | null;
   readonly keepAwakeUntil: number | null;
+  /** `wakegate.io/keep-awake-by`, or null. */
+  readonly keepAwakeBy: string | null;
   readonly suspendCronJobs: boolean;
   readonly state: ClusterState;
   /** What is not ready yet, in words (for the waiting page); null when up. */
@@ -101,6 +103,7 @@ export function environmentFacts(snapshot: NamespaceSnapshot): EnvironmentFacts 
     idleAfter: read(readIdleAfter(annotation(ns, ANNOTATIONS.idleAfter)), null),
     lastActivity: read(readTime(ANNOTATIONS.lastActivity, annotation(ns, ANNOTATIONS.lastActivity)), null),
     keepAwakeUntil: read(readTime(ANNOTATIONS.keepAwakeUntil, annotation(ns, ANNOTATIONS.keepAwakeUntil)), null),
+    keepAwakeBy: annotation(ns, ANNOTATIONS.keepAwakeBy)?.slice(0, 64) || null,
     suspendCronJobs: readFlag(annotation(ns, ANNOTATIONS.suspendCronJobs)),
     state,
     notReady,

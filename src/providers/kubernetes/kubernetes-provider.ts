@@ -22,7 +22,7 @@ import { FixedBackend } from '../../environments/backend.js';
 import type { Environment, EnvironmentSpec } from '../../environments/environment.js';
 import type { EnvironmentRegistry } from '../../environments/registry.js';
 import type { RouteSpec } from '../../routing/route-table.js';
-import { WakeFailure, type EnvironmentProvider } from '../provider.js';
+import { WakeFailure, type EnvironmentProvider, type WakeMark } from '../provider.js';
 import type { ActivityPublisher } from './activity-publisher.js';
 import type { ClusterCache } from './cluster-cache.js';
 import type { CronJobs } from './cronjobs.js';
@@ -30,6 +30,7 @@ import { EndpointsBackend } from './endpoints-backend.js';
 import { environmentFacts, readyOrigins, type EnvironmentFacts, type NamespaceSnapshot, type WorkloadFacts } from './environment-model.js';
 import { KubeApiError, type KubeApi } from './kube-api.js';
 import type { KubeEvents } from './kube-events.js';
+import { writeKeepAwake } from './keep-awake.js';
 import type { PodObject } from './objects.js';
 import { pause } from './pause.js';
 import { stuckWorkload } from './pod-diagnostics.js';
@@ -107,7 +108,13 @@ export class KubernetesProvider implements EnvironmentProvider {
     return [];
   }
 
-  async wake(id: string, signal: AbortSignal, progress: (step: string) => void): Promise<void> {
+  /** Records a keep-awake wish on the Namespace (or removes it); the watch brings it back into the environment. */
+  async keepAwake(id: string, wish: { until: number; by: string } | null): Promise<void> {
+    if (!this.#known.has(id)) throw new Error(`namespace "${id}" is not an enabled environment (any more)`);
+    await writeKeepAwake(this.#o.api, id, wish);
+  }
+
+  async wake(id: string, signal: AbortSignal, progress: (step: string) => void, mark: (mark: WakeMark) => void = () => undefined): Promise<void> {
     const known = this.#known.get(id);
     if (known === undefined) throw new WakeFailure(`namespace "${id}" is not an enabled environment (any more)`, 'namespace');
     this.#watchPods(id);
@@ -115,11 +122,22 @@ export class KubernetesProvider implements EnvironmentProvider {
       if (known.facts.suspendCronJobs) {
         await this.#retrying(signal, progress, () => this.#o.cronJobs.resume(id)).catch((err: unknown) => this.#o.logger.warn({ err: (err as Error).message, namespace: id }, 'could not resume CronJobs'));
       }
-      for (const group of wakeGroups(known.facts.workloads)) {
+      const groups = wakeGroups(known.facts.workloads);
+      // Pods of every woken workload running: the end of scheduling and container start.
+      const wanted = groups.flat().reduce((sum, w) => sum + Math.max(w.replicas, w.wakeReplicas), 0);
+      let started = false;
+      const startedCheck = (): void => {
+        if (started || runningPods(this.#podsOf(id)) < wanted) return;
+        started = true;
+        mark('started');
+      };
+      for (const [index, group] of groups.entries()) {
         const targets = group.map((w) => ({ kind: w.kind, name: w.name, replicas: Math.max(w.replicas, w.wakeReplicas) }));
         progress(`scaling ${targets.map((t) => `${t.kind} ${t.name} to ${t.replicas}`).join(', ')}`);
         await Promise.all(targets.map((t) => this.#retrying(signal, progress, () => this.#o.scaler.scaleUp(id, t.kind, t.name, t.replicas))));
+        if (index === 0) mark('requested');
         await this.#until(id, signal, progress, (facts) => {
+          startedCheck();
           const waiting = targets.find((t) => {
             const w = facts.workloads.find((x) => x.kind === t.kind && x.name === t.name);
             return w !== undefined && w.readyReplicas < t.replicas;
@@ -129,7 +147,10 @@ export class KubernetesProvider implements EnvironmentProvider {
           return `${waiting.kind} ${waiting.name}: ${w?.readyReplicas ?? 0}/${waiting.replicas} replicas ready`;
         }, targets);
       }
-      await this.#until(id, signal, progress, (facts) => (facts.state === 'up' ? null : (facts.notReady ?? 'not ready')), []);
+      await this.#until(id, signal, progress, (facts) => {
+        startedCheck();
+        return facts.state === 'up' ? null : (facts.notReady ?? 'not ready');
+      }, []);
       this.#o.events.record(id, 'Woken', `woken by wakegate`);
     } catch (err) {
       if (!signal.aborted) this.#o.events.record(id, 'WakeFailed', (err as Error).message);
@@ -231,7 +252,8 @@ export class KubernetesProvider implements EnvironmentProvider {
     const { env } = entry;
     const activity = env.activity;
     if (facts.lastActivity !== null && (activity.lastRequestAt === null || facts.lastActivity > activity.lastRequestAt)) activity.lastRequestAt = facts.lastActivity;
-    env.keepAwakeUntil = facts.keepAwakeUntil;
+    env.setKeepAwake(facts.keepAwakeUntil === null ? null : { until: facts.keepAwakeUntil, by: facts.keepAwakeBy ?? 'unknown', at: env.keepAwake?.until === facts.keepAwakeUntil ? env.keepAwake.at : null }, now);
+    env.setReplicas(replicasOf(facts.workloads), now);
     for (const w of facts.workloads) {
       const key = `${w.kind}/${w.name}`;
       const before = entry.templates.get(key);
@@ -369,4 +391,23 @@ export function wakeGroups(workloads: readonly WorkloadFacts[]): WorkloadFacts[]
 
 function routeKey(route: { service: string; port: { number?: number; name?: string } }): string {
   return `${route.service}:${route.port.number ?? route.port.name ?? ''}`;
+}
+
+/** Replicas running now, and what a wake restores, over the workloads wakegate manages. */
+function replicasOf(workloads: readonly WorkloadFacts[]): { current: number; awake: number } {
+  let current = 0;
+  let awake = 0;
+  for (const w of workloads) {
+    if (w.ignored) continue;
+    current += w.replicas;
+    awake += Math.max(w.replicas, w.wakeReplicas);
+  }
+  return { current, awake };
+}
+
+/** Pods whose containers have started (phase Running), not being deleted. */
+function runningPods(pods: readonly PodObject[]): number {
+  let count = 0;
+  for (const pod of pods) if (pod.status?.phase === 'Running' && (pod.metadata as { deletionTimestamp?: unknown } | undefined)?.deletionTimestamp == null) count++;
+  return count;
 }

@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import { WakeFailure, type EnvironmentProvider } from '../provider.js';
+import { WakeFailure, type EnvironmentProvider, type WakeMark } from '../provider.js';
 import { OutputLines } from './output-lines.js';
 import { ProcessGroup, describeExit, type Exit } from './process-group.js';
 import { readinessProbe, type ReadinessProbe } from './readiness-probe.js';
@@ -101,7 +101,7 @@ export class LocalProvider implements EnvironmentProvider {
     this.#slots = slots;
   }
 
-  wake(id: string, signal: AbortSignal, progress: (step: string) => void): Promise<void> {
+  wake(id: string, signal: AbortSignal, progress: (step: string) => void, mark?: (mark: WakeMark) => void): Promise<void> {
     const slot = this.#slots.get(id);
     if (slot === undefined) return Promise.reject(new WakeFailure(`there is no local environment "${id}"`, 'environment'));
     if (this.#closing !== null) return Promise.reject(new WakeFailure('wakegate is shutting down', 'process'));
@@ -111,14 +111,14 @@ export class LocalProvider implements EnvironmentProvider {
     let wake = slot.wake;
     if (wake === null) {
       const created = new SharedWake(
-        (workSignal, step) => this.#wake(slot, workSignal, step),
+        (workSignal, step, wakeMark) => this.#wake(slot, workSignal, step, wakeMark),
         () => {
           if (slot.wake === created) slot.wake = null;
         },
       );
       slot.wake = wake = created;
     }
-    return wake.join(signal, progress);
+    return wake.join(signal, progress, mark);
   }
 
   async sleep(id: string, reason: string): Promise<void> {
@@ -134,6 +134,10 @@ export class LocalProvider implements EnvironmentProvider {
 
   output(id: string): readonly string[] {
     return this.#slots.get(id)?.output.lines() ?? [];
+  }
+
+  followOutput(id: string, listener: (line: string) => void): (() => void) | null {
+    return this.#slots.get(id)?.output.onLine(listener) ?? null;
   }
 
   onDown(listener: (id: string, cause: string) => void): void {
@@ -160,7 +164,7 @@ export class LocalProvider implements EnvironmentProvider {
   }
 
   /** The work of one shared wake: start the process unless it runs, then probe until it is ready. */
-  async #wake(slot: Slot, signal: AbortSignal, step: (step: string) => void): Promise<void> {
+  async #wake(slot: Slot, signal: AbortSignal, step: (step: string) => void, mark: (mark: WakeMark) => void): Promise<void> {
     const began = performance.now();
     let run = slot.run;
     if (run?.gone) {
@@ -172,11 +176,12 @@ export class LocalProvider implements EnvironmentProvider {
     }
     signal.throwIfAborted();
     run ??= await this.#start(slot, step);
+    mark('requested');
     step(slot.probe.waitingFor);
     run.probing++;
     let ready: boolean;
     try {
-      ready = await this.#probeUntilReady(slot.probe, run, signal);
+      ready = await this.#probeUntilReady(slot.probe, run, signal, () => mark('started'));
     } finally {
       run.probing--;
     }
@@ -212,7 +217,7 @@ export class LocalProvider implements EnvironmentProvider {
    * Probes until a probe passes (true), or the wake's signal aborts or the process exits (false).
    * One probe at a time, each bounded; the pause between them is cancelled with the loop.
    */
-  async #probeUntilReady(probe: ReadinessProbe, run: Run, signal: AbortSignal): Promise<boolean> {
+  async #probeUntilReady(probe: ReadinessProbe, run: Run, signal: AbortSignal, listening: () => void): Promise<boolean> {
     const stop = new AbortController();
     const onStop = (): void => stop.abort();
     signal.addEventListener('abort', onStop, { once: true });
@@ -220,7 +225,9 @@ export class LocalProvider implements EnvironmentProvider {
     if (signal.aborted || run.ended.signal.aborted) stop.abort();
     try {
       while (!stop.signal.aborted) {
-        if (await probe.check(PROBE_TIMEOUT, stop.signal)) return !stop.signal.aborted;
+        const result = await probe.check(PROBE_TIMEOUT, stop.signal);
+        if (result.connected) listening();
+        if (result.ready) return !stop.signal.aborted;
         await delay(this.#probeInterval, undefined, { signal: stop.signal }).catch(() => undefined);
       }
       return false;

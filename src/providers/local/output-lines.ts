@@ -19,6 +19,7 @@ export class OutputLines {
   /** Where the next line goes once the ring is full (the index of the oldest line). */
   #next = 0;
   #written = 0;
+  readonly #listeners = new Set<(line: string) => void>();
 
   constructor(capacity: number) {
     this.#capacity = Math.max(0, Math.floor(capacity));
@@ -26,6 +27,7 @@ export class OutputLines {
 
   add(line: string): void {
     this.#written++;
+    for (const listener of this.#listeners) listener(line);
     if (this.#capacity === 0) return;
     if (this.#ring.length < this.#capacity) {
       this.#ring.push(line);
@@ -38,6 +40,12 @@ export class OutputLines {
   /** The kept lines, oldest first (a copy). */
   lines(): string[] {
     return [...this.#ring.slice(this.#next), ...this.#ring.slice(0, this.#next)];
+  }
+
+  /** Tells `listener` of every line added from now on; returns the unsubscribe function. */
+  onLine(listener: (line: string) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   /** How many lines were ever added: tells whether a line came after a given moment. */

@@ -5,8 +5,16 @@ import net from 'node:net';
 export interface ReadinessProbe {
   /** What the wake waits for, for the waiting page: "waiting for GET /healthz to answer". */
   readonly waitingFor: string;
-  /** Resolves true when the upstream is ready; false on any failure, after `timeout`, or on abort. */
-  check(timeout: number, signal: AbortSignal): Promise<boolean>;
+  /**
+   * `ready` when the upstream is ready; not on any failure, after `timeout`, or on abort.
+   * `connected` as soon as its port accepted a connection (it is listening, ready or not).
+   */
+  check(timeout: number, signal: AbortSignal): Promise<ProbeResult>;
+}
+
+export interface ProbeResult {
+  readonly ready: boolean;
+  readonly connected: boolean;
 }
 
 /**
@@ -27,25 +35,27 @@ export function readinessProbe(upstream: string, httpGet: string | null): Readin
   return { waitingFor: `waiting for GET ${httpGet} to answer`, check: (timeout, signal) => answers(host, port, httpGet, timeout, signal) };
 }
 
-function connects(host: string, port: number, timeout: number, signal: AbortSignal): Promise<boolean> {
+function connects(host: string, port: number, timeout: number, signal: AbortSignal): Promise<ProbeResult> {
   return new Promise((resolve) => {
     const socket = net.connect({ host, port });
     const done = bounded(timeout, signal, (ready) => {
       socket.destroy();
-      resolve(ready);
+      resolve({ ready, connected: ready });
     });
     socket.once('connect', () => done(true));
     socket.on('error', () => done(false));
   });
 }
 
-function answers(host: string, port: number, path: string, timeout: number, signal: AbortSignal): Promise<boolean> {
+function answers(host: string, port: number, path: string, timeout: number, signal: AbortSignal): Promise<ProbeResult> {
   return new Promise((resolve) => {
+    let connected = false;
     // No agent: a probe's connection is never reused, so none is left open between probes.
     const req = http.request({ host, port, path, method: 'GET', agent: false, headers: { 'user-agent': 'wakegate-readiness' } });
+    req.once('socket', (socket) => socket.once('connect', () => (connected = true)));
     const done = bounded(timeout, signal, (ready) => {
       req.destroy();
-      resolve(ready);
+      resolve({ ready, connected: connected || ready });
     });
     req.once('response', (res) => {
       res.on('error', () => undefined);

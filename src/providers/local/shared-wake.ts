@@ -1,5 +1,13 @@
-/** The work of a wake: runs once, under the wake's own signal, reporting steps through `step`. */
-export type WakeWork = (signal: AbortSignal, step: (step: string) => void) => Promise<void>;
+import type { WakeMark } from '../provider.js';
+
+/** The work of a wake: runs once, under the wake's own signal, reporting steps and phase marks. */
+export type WakeWork = (signal: AbortSignal, step: (step: string) => void, mark: (mark: WakeMark) => void) => Promise<void>;
+
+/** What a caller of the wake is told as it goes. */
+interface Follower {
+  readonly progress: (step: string) => void;
+  readonly mark: (mark: WakeMark) => void;
+}
 
 /**
  * One wake of one environment, shared by every caller that asks while it runs (single-flight).
@@ -9,15 +17,16 @@ export type WakeWork = (signal: AbortSignal, step: (step: string) => void) => Pr
  * before the work settled, the work is abandoned — its signal aborts, so it stops probing and holds
  * no timer or socket — but what it started stays started, for the next wake to pick up.
  *
- * A joining caller is told the steps so far at once, then every following one.
+ * A joining caller is told the steps and marks so far at once, then every following one.
  */
 export class SharedWake {
   readonly #controller = new AbortController();
   readonly #outcome: Promise<void>;
-  readonly #listeners = new Set<(step: string) => void>();
+  readonly #listeners = new Set<Follower>();
   readonly #onEnd: () => void;
   #reject: (error: Error) => void = () => undefined;
   readonly #steps: string[] = [];
+  readonly #marks: WakeMark[] = [];
   #callers = 0;
   #ended = false;
 
@@ -26,7 +35,7 @@ export class SharedWake {
     this.#onEnd = onEnd;
     this.#outcome = new Promise<void>((resolve, reject) => {
       this.#reject = reject;
-      work(this.#controller.signal, (step) => this.#step(step)).then(resolve, reject);
+      work(this.#controller.signal, (step) => this.#step(step), (mark) => this.#mark(mark)).then(resolve, reject);
     });
     // Settles with nobody listening when abandoned or failed by `fail` before anyone joined.
     this.#outcome.catch(() => undefined);
@@ -37,16 +46,17 @@ export class SharedWake {
   }
 
   /** Resolves when the work does; rejects with its error, or with the reason of `signal`. */
-  join(signal: AbortSignal, progress: (step: string) => void): Promise<void> {
+  join(signal: AbortSignal, progress: (step: string) => void, mark: (mark: WakeMark) => void = () => undefined): Promise<void> {
+    const follower: Follower = { progress, mark };
     return new Promise((resolve, reject) => {
       this.#callers++;
-      this.#listeners.add(progress);
+      this.#listeners.add(follower);
       let left = false;
       const leave = (): void => {
         if (left) return;
         left = true;
         signal.removeEventListener('abort', onAbort);
-        this.#listeners.delete(progress);
+        this.#listeners.delete(follower);
         this.#callers--;
         if (this.#callers === 0 && !this.#ended) this.#abandon();
       };
@@ -56,6 +66,7 @@ export class SharedWake {
       };
       signal.addEventListener('abort', onAbort, { once: true });
       for (const step of this.#steps) tell(progress, step);
+      for (const m of this.#marks) tell(mark, m);
       this.#outcome.then(
         () => {
           leave();
@@ -94,14 +105,20 @@ export class SharedWake {
   #step(step: string): void {
     if (this.#controller.signal.aborted) return;
     this.#steps.push(step);
-    for (const listener of [...this.#listeners]) tell(listener, step);
+    for (const listener of [...this.#listeners]) tell(listener.progress, step);
+  }
+
+  #mark(mark: WakeMark): void {
+    if (this.#controller.signal.aborted || this.#marks.includes(mark)) return;
+    this.#marks.push(mark);
+    for (const listener of [...this.#listeners]) tell(listener.mark, mark);
   }
 }
 
 /** A progress listener that throws must not break the wake nor the other listeners. */
-function tell(listener: (step: string) => void, step: string): void {
+function tell<T>(listener: (value: T) => void, value: T): void {
   try {
-    listener(step);
+    listener(value);
   } catch {
     // the listener's problem, not the wake's
   }

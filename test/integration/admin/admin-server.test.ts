@@ -71,11 +71,13 @@ describe('admin server', () => {
     const list = await send(port, 'GET', '/api/v1/environments');
     expect(list.status).toBe(200);
     expect(list.headers['content-type']).toBe('application/json');
-    const { environments } = JSON.parse(list.body) as { environments: { id: string; phase: string }[] };
+    const { environments, total } = JSON.parse(list.body) as { environments: { id: string; phase: string }[]; total: number };
+    // Sorted by id, with the count before paging.
     expect(environments.map((e) => [e.id, e.phase])).toEqual([
-      ['shop', 'awake'],
       ['blog', 'asleep'],
+      ['shop', 'awake'],
     ]);
+    expect(total).toBe(2);
 
     const one = await send(port, 'GET', '/api/v1/environments/blog?verbose=1');
     expect(one.status).toBe(200);

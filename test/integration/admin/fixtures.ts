@@ -1,6 +1,7 @@
 import { request as httpRequest, type Agent, type IncomingHttpHeaders } from 'node:http';
 import { Writable } from 'node:stream';
 import { createAdminServer, type AdminServer, type ControlOutcome, type EnvironmentView } from '../../../src/admin/server.js';
+import type { EnvironmentDetail, FleetChange, FleetSummary } from '../../../src/admin/types.js';
 import { createLogger } from '../../../src/observability/logger.js';
 import { Metrics } from '../../../src/observability/metrics.js';
 
@@ -46,6 +47,9 @@ export function view(id: string, overrides: Partial<EnvironmentView> = {}): Envi
     awakeBecause: null,
     inFlight: 0,
     requests: 0,
+    replicas: null,
+    keepAwake: null,
+    savings: { last24h: { asleepHours: 0, savedReplicaHours: 0, savedCost: null }, last7d: { asleepHours: 0, savedReplicaHours: 0, savedCost: null } },
     ...overrides,
   };
 }
@@ -65,7 +69,7 @@ export class FakeHealth {
 export class FakeEnvironments {
   readonly views = new Map<string, EnvironmentView>();
   /** Every wake and sleep the API passed on, in order. */
-  readonly calls: [action: 'wake' | 'sleep', id: string][] = [];
+  readonly calls: [action: 'wake' | 'sleep' | 'keep-awake', id: string][] = [];
   /** Ids whose sleep is refused, as a static environment's is. */
   readonly refuseSleep = new Set<string>();
   constructor(views: EnvironmentView[] = []) {
@@ -85,6 +89,27 @@ export class FakeEnvironments {
     this.calls.push(['sleep', id]);
     if (this.refuseSleep.has(id)) return Promise.resolve({ done: false, status: 409, reason: `${id} never sleeps` });
     return Promise.resolve({ done: true, view: this.views.get(id)! });
+  }
+  detail(id: string): EnvironmentDetail | undefined {
+    const v = this.views.get(id);
+    return v === undefined ? undefined : { ...v, events: [], wakes: [] };
+  }
+  keepAwake(id: string): Promise<ControlOutcome> {
+    this.calls.push(['keep-awake', id]);
+    return Promise.resolve({ done: true, view: this.views.get(id)! });
+  }
+  summary(): FleetSummary {
+    const zero = { asleepHours: 0, savedReplicaHours: 0, savedCost: null };
+    return { at: new Date(0).toISOString(), phases: { asleep: 0, waking: 0, awake: 0, sleeping: 0, failed: 0 }, held: 0, heldLimit: 100, savings: { last24h: zero, last7d: zero, currency: null, perReplicaHour: null }, wakeChart: [], heldChart: [] };
+  }
+  subscribe(_listener: (change: FleetChange) => void): () => void {
+    return () => undefined;
+  }
+  output(): readonly string[] | null {
+    return null;
+  }
+  followOutput(): (() => void) | null {
+    return null;
   }
 }
 

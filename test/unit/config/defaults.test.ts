@@ -24,7 +24,7 @@ describe('defaults', () => {
       sleep: { idleAfter: 1_800_000, minAwake: 120_000, maxAwake: null, checkEvery: 30_000 },
       shutdown: { drainDelay: 0, grace: 30_000 },
       metrics: { perEnvironment: false },
-      costs: { perReplicaHour: 0 },
+      costs: { perReplicaHour: 0, currency: 'USD' },
       forward: {
         coldStartHeader: true,
         responseHeaderTimeout: 60_000,

@@ -43,7 +43,7 @@ describe('an environment\'s readiness', () => {
   it('tells listeners of phase changes and progress, and stops when unsubscribed', () => {
     const env = new Environment(spec, 'asleep', 0);
     const seen: string[] = [];
-    const unsubscribe = env.subscribe((event) => seen.push(event.type === 'phase' ? `phase:${event.phase}` : `progress:${event.step}`));
+    const unsubscribe = env.subscribe((event) => seen.push(event.type === 'phase' ? `phase:${event.phase}` : event.type === 'progress' ? `progress:${event.step}` : event.type));
     env.setPhase('waking', 1, 'woken by a request');
     env.progress('starting', 2);
     unsubscribe();

@@ -23,11 +23,17 @@ describe('docs/metrics.md', () => {
     const documented = documentedMetrics();
     expect(documented.size).toBeGreaterThan(0);
     for (const perEnvironment of [false, true]) {
-      expect(registeredMetrics(new Metrics({ perEnvironment }))).toEqual(documented);
+      expect(registeredMetrics(new Metrics({ perEnvironment, costConfigured: true }))).toEqual(documented);
     }
   });
 
-  it('lists the metric names of the architecture contract', () => {
+  it('registers the saved cost only when a cost per replica-hour is configured', () => {
+    expect(registeredMetrics(new Metrics({ perEnvironment: false })).has('wakegate_saved_cost')).toBe(false);
+    expect(registeredMetrics(new Metrics({ perEnvironment: false, costConfigured: true })).has('wakegate_saved_cost')).toBe(true);
+  });
+
+  it('lists the metric names of the architecture contract, and the operator metrics added to it', () => {
+    const operator = ['wake_phase_seconds', 'asleep_hours', 'saved_replica_hours', 'saved_cost', 'keep_awake_environments'];
     expect([...documentedMetrics().keys()].sort()).toEqual(
       [
         'requests_total',
@@ -41,6 +47,7 @@ describe('docs/metrics.md', () => {
         'upstream_errors_total',
         'kube_api_errors_total',
         'kube_watch_restarts_total',
+        ...operator,
       ]
         .map((name) => `wakegate_${name}`)
         .sort(),
