@@ -90,9 +90,11 @@ describe('wakegate command line', () => {
     const result = await runCli(['status', '--admin', `http://127.0.0.1:${wg.adminPort}`]);
     expect(result.code).toBe(0);
     const lines = result.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^ENVIRONMENT\s+PHASE\s+KIND/);
+    expect(lines[0]).toMatch(/^ENVIRONMENT\s+PHASE\s+LAST ACTIVITY\s+SLEEPS IN\s+LAST WAKE\s+REPLICAS\s+KEPT AWAKE\s+HOSTS$/);
     expect(lines.slice(1).map((l) => l.split(/\s+/)[0])).toEqual(['app', 'docs']);
-    expect(lines[1]).toMatch(/app\s+awake\s+static/);
+    // Static environments: always awake, never sleep, no replicas of wakegate's.
+    expect(lines[1]!.split(/\s{2,}/)).toEqual(['app', 'awake', expect.stringMatching(/^(-|\d+s ago)$/), '-', '-', '-', '-', 'app.test']);
+    expect(lines[2]!.split(/\s{2,}/)).toEqual(['docs', 'awake', '-', '-', '-', '-', '-', '*.docs.test']);
   });
 
   it('prints the admin API document with `status --json`', async () => {

@@ -49,9 +49,9 @@ describe('local environments run by the wakegate process', () => {
       const admin = `http://127.0.0.1:${wg.adminPort}`;
       const woken = await runCli(['wake', 'app', '--admin', admin]);
       expect(woken.code).toBe(0);
-      expect(woken.stdout).toMatch(/^app is awake \(\d+\.\d s\)\n$/);
+      expect(woken.stdout).toMatch(/\napp is awake \(\d+\.\d s\)\n$/);
       const status = await runCli(['status', '--admin', admin]);
-      expect(status.stdout).toMatch(/^app\s+awake\s+local/m);
+      expect(status.stdout).toMatch(/^app\s+awake\s+-\s+\d+m \d\ds\s+\d+\.\ds\s+1\/1\s+-\s+app\.test$/m);
       const slept = await runCli(['sleep', 'app', '--admin', admin]);
       expect(slept.code).toBe(0);
       expect(slept.stdout).toContain('app is asleep');
