@@ -4,7 +4,7 @@
  */
 import { BlockList } from 'node:net';
 import { hostname } from 'node:os';
-import { authorizeWrite } from './admin/auth.js';
+import { authorizeWrite, isLoopbackHost } from './admin/auth.js';
 import { createAdminServer } from './admin/server.js';
 import { loadConfig } from './config/load.js';
 import type { Config } from './config/types.js';
@@ -127,7 +127,14 @@ export async function serve(options: ServeOptions): Promise<Running> {
   const observer = new RequestObserver({ metrics, logger: logger.child({ component: 'proxy' }), accessLog: config.log.accessLog });
   const holds = new Holds({
     controller,
-    settings: { timeout: config.wake.timeout, maxHeldPerEnvironment: config.wake.maxHeldPerEnvironment, maxHeldTotal: config.wake.maxHeldTotal, waitingPage: config.wake.waitingPage },
+    settings: {
+      timeout: config.wake.timeout,
+      maxHeldPerEnvironment: config.wake.maxHeldPerEnvironment,
+      maxHeldTotal: config.wake.maxHeldTotal,
+      waitingPage: config.wake.waitingPage,
+      // Offered where it can work: with a token to ask for, or on a loopback proxy listener.
+      keepAwakeBanner: config.admin.token !== '' || isLoopbackHost(config.listen.host),
+    },
     metrics: {
       setHeld: (count) => {
         metrics.setHeld(count);

@@ -63,7 +63,7 @@ export function keepAwakeBody(body: unknown, now: number, defaultBy: string): Pa
     until = parsed;
   }
   if (until - now > MAX_KEEP_AWAKE_MS) return { ok: false, problem: 'at most 168h (7 days) ahead' };
-  if (b.by !== undefined && (typeof b.by !== 'string' || b.by.trim() === '' || b.by.length > MAX_BY || /[\u0000-\u001f\u007f]/.test(b.by))) {
+  if (b.by !== undefined && (typeof b.by !== 'string' || b.by.trim() === '' || b.by.length > MAX_BY || hasControlCharacter(b.by))) {
     return { ok: false, problem: `"by" must be a name of 1 to ${MAX_BY} printable characters` };
   }
   return { ok: true, value: { until, by: typeof b.by === 'string' ? b.by.trim() : defaultBy } };
@@ -87,4 +87,12 @@ export async function readJson(req: IncomingMessage): Promise<Parsed<unknown>> {
   } catch {
     return { ok: false, problem: 'the body is not valid JSON' };
   }
+}
+
+function hasControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
 }

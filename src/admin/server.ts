@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { problemType, sendProblem } from '../http/problem.js';
+import { serveDashboard } from './dashboard/index.js';
 import { matchRoute, createRoutes, type Handler, type Route, type RouteTable } from './routes.js';
 import type { AdminServer, AdminServerDeps } from './types.js';
 
@@ -89,6 +90,7 @@ async function dispatch(
   res: ServerResponse,
 ): Promise<void> {
   const matched = matchRoute(routes, path);
+  if (matched === undefined && (req.method === 'GET' || req.method === 'HEAD') && serveDashboard(path, res, req.method === 'HEAD')) return;
   if (matched === undefined) {
     sendProblem(res, {
       type: problemType('not-found'),

@@ -25,7 +25,7 @@ function viaToken(value: string): Checked<string> {
 
 function currencyText(value: string): Checked<string> {
   const trimmed = value.trim();
-  return trimmed.length >= 1 && trimmed.length <= 8 && !/[\u0000-\u001f]/.test(trimmed) ? { ok: true, value: trimmed } : { ok: false, reason: 'it is empty, too long or has control characters' };
+  return trimmed.length >= 1 && trimmed.length <= 8 && ![...trimmed].some((c) => c.charCodeAt(0) < 0x20 || c === '\u007f') ? { ok: true, value: trimmed } : { ok: false, reason: 'it is empty, too long or has control characters' };
 }
 
 function nonEmpty(value: string): Checked<string> {

@@ -106,6 +106,8 @@ export function streamEnvironmentEvents(res: ProxyResponse, env: Environment, op
     finish(first);
   } else {
     send(first);
+    // A page loads after its wake began: the steps so far come first, so none is missed.
+    if (env.phase === 'waking') for (const step of stepsOfCurrentWake(env)) send(frame('progress', step));
     if (!done) {
       unsubscribe = env.subscribe(onEvent);
       heartbeat = setInterval(() => {
@@ -132,6 +134,16 @@ function phaseData(env: Environment, phase: EnvironmentPhase, reason: string | n
   const waking = phase === 'waking' || phase === 'failed';
   const waitingSince = waking ? (env.wakeStartedAt ?? (phase === 'waking' ? env.phaseSince : null)) : null;
   return { phase, reason, at, waitingSince };
+}
+
+/** The progress steps since the current wake began, from the environment's history, oldest first. */
+function stepsOfCurrentWake(env: Environment): { step: string; at: number }[] {
+  const events = env.history.events();
+  let begin = events.length;
+  while (begin > 0 && !(events[begin - 1]!.type === 'phase' && (events[begin - 1] as { phase?: string }).phase === 'waking')) begin--;
+  const steps: { step: string; at: number }[] = [];
+  for (const event of events.slice(begin)) if (event.type === 'progress') steps.push({ step: event.step, at: event.at });
+  return steps;
 }
 
 /** One SSE frame. JSON never contains a raw CR or LF, so the data fits on one `data:` line. */

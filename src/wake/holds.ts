@@ -5,7 +5,7 @@ import type { Metrics } from '../observability/metrics.js';
 import type { ProxyError } from '../proxy/errors.js';
 import type { ClientBound, ProxyRequest, ProxyResponse } from '../proxy/exchange.js';
 import type { RequestContext } from '../proxy/request-context.js';
-import { EVENTS_PATH } from './event-path.js';
+import { EVENTS_PATH, KEEP_AWAKE_PATH } from './event-path.js';
 import { renderWaitingPage, wantsWaitingPage } from './waiting-page.js';
 import { HoldLimitError, WakeBudgetError, WakeFailedError, WakeTimeoutError } from './wake-errors.js';
 
@@ -15,6 +15,8 @@ export interface HoldSettings {
   readonly maxHeldPerEnvironment: number;
   readonly maxHeldTotal: number;
   readonly waitingPage: 'auto' | 'always' | 'never';
+  /** The waiting page offers its keep-awake banner (off where `/.wakegate/keep-awake` could only refuse). */
+  readonly keepAwakeBanner?: boolean;
 }
 
 /** What the proxy does with a request once its environment is ready, or instead. */
@@ -65,7 +67,15 @@ export class Holds {
     const refusal = this.#controller.ensureWaking(env, 'a browser');
     if (refusal !== null) return new WakeBudgetError(env.id, refusal.budget, refusal.retryAfter);
     const now = Date.now();
-    const html = renderWaitingPage({ environment: env.id, phase: env.phase, startedAt: env.wakeStartedAt ?? now, eventsUrl: `${EVENTS_PATH}?env=${encodeURIComponent(env.id)}`, now });
+    const query = `?env=${encodeURIComponent(env.id)}`;
+    const html = renderWaitingPage({
+      environment: env.id,
+      phase: env.phase,
+      startedAt: env.wakeStartedAt ?? now,
+      eventsUrl: `${EVENTS_PATH}${query}`,
+      now,
+      ...(this.#settings.keepAwakeBanner === true ? { keepAwakeUrl: `${KEEP_AWAKE_PATH}${query}` } : {}),
+    });
     res.writeHead(200, undefined, ['content-type', 'text/html; charset=utf-8', 'cache-control', 'no-store', 'content-length', String(Buffer.byteLength(html))]);
     res.end(html);
     return true;

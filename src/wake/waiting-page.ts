@@ -14,6 +14,12 @@ export interface WaitingPageView {
   readonly eventsUrl: string;
   /** Server time of rendering: the page counts elapsed time from `now - startedAt`, so clock skew does not show. */
   readonly now: number;
+  /**
+   * Same-origin URL that keeps the environment awake (`POST {"for": "4h"}`), e.g.
+   * `/.wakegate/keep-awake?env=shop`. When given, the page offers a banner to keep it awake for 1, 4
+   * or 8 hours; without it there is no banner.
+   */
+  readonly keepAwakeUrl?: string;
 }
 
 const PHASE_LABELS: Readonly<Record<EnvironmentPhase, string>> = {
@@ -29,6 +35,11 @@ const PHASE_LABELS: Readonly<Record<EnvironmentPhase, string>> = {
  * reaches the app), shows the reason and a retry link on `failed`. An EventSource that keeps
  * failing (or is refused outright) falls back to reloading the page a few seconds later.
  * Steps are inserted with `textContent` only. Static, so its hash is computed once.
+ *
+ * The keep-awake banner (present only with `keepAwakeUrl`) POSTs `{"for": "4h"}` there. A 401 opens
+ * a token field once; the token is sent as `Authorization: Bearer` and kept in this page's memory
+ * only — this page runs on the app's origin, whose storage the app can read. While an answer is
+ * awaited or the token field is open, the reload into the app waits, so neither is lost.
  */
 const SCRIPT = `(function () {
   'use strict';
@@ -43,6 +54,13 @@ const SCRIPT = `(function () {
   var steps = document.getElementById('steps');
   var ended = false;
   var errors = 0;
+  var holding = false;
+  var reloadDue = false;
+  function reload() {
+    if (!holding) return location.reload();
+    reloadDue = true;
+    phaseEl.textContent = 'Ready, opening once you are done here';
+  }
   function duration(ms) {
     var s = Math.max(0, Math.floor(ms / 1000));
     return s < 60 ? s + ' s' : Math.floor(s / 60) + ' min ' + String(s % 60).padStart(2, '0') + ' s';
@@ -85,7 +103,7 @@ const SCRIPT = `(function () {
     if (message.phase === 'awake') {
       settle();
       stop();
-      location.reload();
+      reload();
     } else if (message.phase === 'failed') {
       stop();
       fail(message.reason);
@@ -101,7 +119,78 @@ const SCRIPT = `(function () {
     if (errors < 3 && source.readyState !== EventSource.CLOSED) return;
     stop();
     phaseEl.textContent = 'Checking again in a moment';
-    setTimeout(function () { location.reload(); }, 3000);
+    setTimeout(reload, 3000);
+  });
+  var keep = document.getElementById('keep');
+  if (!keep) return;
+  var keepStatus = document.getElementById('keep-status');
+  var form = document.getElementById('keep-form');
+  var input = document.getElementById('keep-token');
+  var choices = keep.querySelectorAll('button[data-for]');
+  var token = null;
+  var chosen = null;
+  function busy(on) {
+    for (var i = 0; i < choices.length; i++) choices[i].disabled = on;
+  }
+  function release(pause) {
+    holding = false;
+    if (reloadDue) setTimeout(function () { location.reload(); }, pause);
+  }
+  function hhmm(iso) {
+    var d = new Date(iso);
+    return String(d.getHours()).padStart(2, '0') + ':' + String(d.getMinutes()).padStart(2, '0');
+  }
+  function ask() {
+    holding = true;
+    busy(true);
+    keepStatus.textContent = 'Asking…';
+    var headers = { 'content-type': 'application/json' };
+    if (token !== null) headers.authorization = 'Bearer ' + token;
+    fetch(keep.dataset.url, { method: 'POST', headers: headers, body: JSON.stringify({ for: chosen }), cache: 'no-store' }).then(function (res) {
+      if (res.status === 401) {
+        keepStatus.textContent = token === null ? 'Keeping it awake needs the admin token.' : 'That token was not accepted.';
+        token = null;
+        form.hidden = false;
+        input.focus();
+        return;
+      }
+      return res.json().catch(function () { return {}; }).then(function (body) {
+        if (res.ok && body.until) {
+          keep.setAttribute('data-state', 'kept');
+          keepStatus.textContent = 'Kept awake until ' + hhmm(body.until);
+        } else {
+          busy(false);
+          keepStatus.textContent = body.detail || 'Could not keep it awake (HTTP ' + res.status + ').';
+        }
+        release(1500);
+      });
+    }, function () {
+      busy(false);
+      keepStatus.textContent = 'Could not reach wakegate.';
+      release(0);
+    });
+  }
+  keep.addEventListener('click', function (event) {
+    var choice = event.target.closest('button[data-for]');
+    if (choice && !choice.disabled) {
+      chosen = choice.getAttribute('data-for');
+      ask();
+    }
+  });
+  form.addEventListener('submit', function (event) {
+    event.preventDefault();
+    var value = input.value.trim();
+    if (!value) return;
+    token = value;
+    input.value = '';
+    form.hidden = true;
+    ask();
+  });
+  document.getElementById('keep-cancel').addEventListener('click', function () {
+    form.hidden = true;
+    busy(false);
+    keepStatus.textContent = '';
+    release(0);
   });
 })();`;
 
@@ -134,6 +223,19 @@ li time{color:var(--muted);font-size:.8125rem;font-variant-numeric:tabular-nums}
 .button{display:inline-block;padding:.5rem 1rem;border-radius:8px;background:var(--accent);color:var(--on-accent);font-weight:600;text-decoration:none}
 .button:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
 .note{margin:1.25rem 0 0;color:var(--muted);font-size:.875rem}
+#keep{margin-top:1.25rem;padding:1rem;border:1px solid var(--line);border-radius:10px}
+#keep p{margin:0}
+.choices{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem;margin-top:.75rem}
+.choices button,#keep-form button{font:inherit;font-size:.875rem;padding:.375rem .75rem;border-radius:8px;border:1px solid var(--line);background:var(--bg);color:var(--fg);cursor:pointer}
+.choices .main{background:var(--accent);border-color:var(--accent);color:var(--on-accent);font-weight:600}
+.choices button:disabled{opacity:.6;cursor:default}
+#keep button:focus-visible,#keep-token:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
+[data-state=kept] .choices,[data-state=kept] .ask,[data-phase=failed] #keep{display:none}
+#keep-form{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem;margin-top:.75rem}
+#keep-token{flex:1;min-width:10rem;font:inherit;padding:.375rem .5rem;border:1px solid var(--line);border-radius:8px;background:var(--bg);color:var(--fg)}
+#keep-status{margin-top:.5rem;font-size:.875rem;color:var(--muted)}
+#keep-status:empty{display:none}
+[data-state=kept] #keep-status{margin:0;color:var(--ok);font-weight:600}
 @media (max-width:30rem){body{padding:1rem}main{padding:1.5rem}}
 [hidden]{display:none!important}`;
 
@@ -187,12 +289,23 @@ export function renderWaitingPage(view: WaitingPageView): string {
 <p class="status"><span id="phase" role="status">${escapeHtml(PHASE_LABELS[view.phase])}</span> · <span id="elapsed">${Math.floor(elapsed / 1000)} s</span></p>
 <div role="log" aria-live="polite" aria-label="Progress"><ol id="steps"></ol></div>
 <div id="failure" role="alert"${failed ? '' : ' hidden'}><p id="reason">The environment could not be started.</p><a class="button" href="">Try again</a></div>
-<p class="note">This page opens the app by itself as soon as it is ready.</p>
+${view.keepAwakeUrl === undefined ? '' : keepAwakeBanner(view.keepAwakeUrl)}<p class="note">This page opens the app by itself as soon as it is ready.</p>
 <noscript><p class="note">It reloads every 2 seconds until then.</p></noscript>
 </main>
 <script>${SCRIPT}</script>
 </body>
 </html>
+`;
+}
+
+/** The banner offering to keep the environment awake once it is up; driven by the page's script. */
+function keepAwakeBanner(url: string): string {
+  return `<section id="keep" aria-label="Keep awake" data-url="${escapeHtml(url)}">
+<p class="ask">Need it for a while? Keep it awake, even without requests.</p>
+<div class="choices"><button type="button" class="main" data-for="4h">Keep awake for 4 hours</button><button type="button" data-for="1h">1 hour</button><button type="button" data-for="8h">8 hours</button></div>
+<form id="keep-form" hidden><label for="keep-token">Admin token</label><input id="keep-token" type="password" autocomplete="off" required><button type="submit">Keep awake</button><button type="button" id="keep-cancel">Cancel</button></form>
+<p id="keep-status" role="status" aria-live="polite"></p>
+</section>
 `;
 }
 

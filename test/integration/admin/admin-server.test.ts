@@ -106,7 +106,7 @@ describe('admin server', () => {
   });
 
   it.each([
-    '/',
+    '/dashboard/app.js',
     '/nope',
     '/healthz/',
     '/api/v1/environments/',
@@ -120,6 +120,16 @@ describe('admin server', () => {
     expect(reply.status).toBe(404);
     expect(reply.headers['content-type']).toBe('application/problem+json');
     expect(JSON.parse(reply.body)).toMatchObject({ type: 'https://wakegate.dev/problems/not-found', status: 404 });
+  });
+
+  it('serves the dashboard at / as HTML under a strict content security policy', async () => {
+    const { port } = await start();
+    const reply = await send(port, 'GET', '/');
+    expect(reply.status).toBe(200);
+    expect(reply.headers['content-type']).toMatch(/^text\/html/);
+    expect(reply.headers['content-security-policy']).toContain("default-src 'none'");
+    expect(reply.body).toContain('<html');
+    expect((await send(port, 'POST', '/')).status).toBe(404);
   });
 
   it('answers HEAD wherever GET is allowed, with the same headers and no body', async () => {

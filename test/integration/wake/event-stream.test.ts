@@ -172,6 +172,26 @@ describe('the environment event stream', () => {
     ]);
   });
 
+  it('sends the steps the current wake took before the client connected, and none of an earlier wake', async () => {
+    const env = new Environment(spec, 'asleep', 1_000);
+    env.setPhase('waking', 2_000);
+    env.progress('step of an earlier wake', 2_100);
+    env.setPhase('failed', 2_200, 'it broke');
+    env.setPhase('waking', 3_000);
+    env.progress('starting: node server.js', 3_010);
+    env.progress('started (pid 42)', 3_020);
+    const { port } = await serve(env);
+    const client = new StreamClient(port);
+    await client.until((c) => c.frames.length >= 3);
+    expect(client.events()).toEqual([
+      { event: 'phase', data: { phase: 'waking', reason: null, at: 3_000, waitingSince: 3_000 } },
+      { event: 'progress', data: { step: 'starting: node server.js', at: 3_010 } },
+      { event: 'progress', data: { step: 'started (pid 42)', at: 3_020 } },
+    ]);
+    env.setPhase('awake', 4_000);
+    await client.until((c) => c.ended);
+  });
+
   it('ends after a failed phase, with its reason', async () => {
     const env = new Environment(spec, 'asleep', 1_000);
     const { port } = await serve(env);

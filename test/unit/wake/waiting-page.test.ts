@@ -25,7 +25,8 @@ describe('renderWaitingPage', () => {
     expect(html.trimEnd().endsWith('</html>')).toBe(true);
     expect(html).toContain('<h1>shop</h1>');
     expect(html).toContain('<title>Waking up shop</title>');
-    expect(Buffer.byteLength(html)).toBeLessThan(10_000);
+    expect(Buffer.byteLength(html)).toBeLessThan(12_000);
+    expect(Buffer.byteLength(renderWaitingPage({ ...view, keepAwakeUrl: '/.wakegate/keep-awake?env=shop' }))).toBeLessThan(12_000);
   });
 
   it('escapes a hostile environment name and events URL everywhere', () => {
@@ -80,6 +81,42 @@ describe('renderWaitingPage', () => {
     expect(html).toContain('<span id="elapsed">4 s</span>');
     expect(html).toContain('data-phase="waking"');
     expect(html).toMatch(/<div id="failure" role="alert" hidden>/);
+  });
+
+  it('has no keep-awake banner unless a keep-awake URL is given', () => {
+    const html = renderWaitingPage(view);
+    expect(html).not.toContain('id="keep"');
+    expect(html).not.toContain('Keep awake for 4 hours');
+  });
+
+  it('offers to keep the environment awake for 4, 1 or 8 hours when given a keep-awake URL', () => {
+    const html = renderWaitingPage({ ...view, keepAwakeUrl: '/.wakegate/keep-awake?env=shop' });
+    expect(html).toContain('<section id="keep" aria-label="Keep awake" data-url="/.wakegate/keep-awake?env=shop">');
+    expect(html).toContain('<button type="button" class="main" data-for="4h">Keep awake for 4 hours</button>');
+    expect(html).toContain('data-for="1h">1 hour</button>');
+    expect(html).toContain('data-for="8h">8 hours</button>');
+    // The token field is there but hidden until a 401 asks for it.
+    expect(html).toMatch(/<form id="keep-form" hidden>.*<input id="keep-token" type="password"/);
+    const script = inline(html, 'script');
+    expect(script).toContain("fetch(keep.dataset.url, { method: 'POST'");
+    expect(script).toContain('JSON.stringify({ for: chosen })');
+    expect(script).toContain("res.status === 401");
+    expect(script).toContain("'Bearer ' + token");
+    expect(script).toContain("'Kept awake until ' + hhmm(body.until)");
+    // The token stays in memory: this page runs on the app's origin.
+    expect(script).not.toMatch(/sessionStorage|localStorage|document\.cookie/);
+  });
+
+  it('escapes the keep-awake URL and keeps the same script and style hashes with the banner', () => {
+    const html = renderWaitingPage({ ...view, keepAwakeUrl: '/.wakegate/keep-awake?env=a"b&c=<d>' });
+    expect(html).toContain('data-url="/.wakegate/keep-awake?env=a&quot;b&amp;c=&lt;d&gt;"');
+    expect(html.match(/<script/g)).toHaveLength(1);
+    const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)![1]!;
+    const plain = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(renderWaitingPage(view))![1]!;
+    expect(csp).toBe(plain);
+    const hash = (text: string): string => createHash('sha256').update(text).digest('base64');
+    expect(csp).toContain(`script-src 'sha256-${hash(inline(html, 'script'))}'`);
+    expect(csp).toContain(`style-src 'sha256-${hash(inline(html, 'style'))}'`);
   });
 
   it('shows the failure box at once for a failed phase', () => {
