@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 
@@ -151,6 +151,33 @@ export function kustomize(dir: string): KubeObject[] {
   if (run.error !== undefined) throw run.error;
   if (run.status !== 0) throw new Error(`kubectl kustomize ${dir} failed (exit ${run.status}):\n${run.stderr}`);
   return parseObjects(run.stdout, `kubectl kustomize ${dir}`);
+}
+
+/**
+ * Renders several kustomization directories (relative to the repository) as one, the way a user's
+ * own kustomization lists them side by side: kustomize fails on two objects with the same kind,
+ * namespace and name. The scratch kustomization refers to them by relative paths (kustomize refuses
+ * absolute ones).
+ */
+export function kustomizeTogether(dirs: readonly string[]): KubeObject[] {
+  requireKubectl();
+  const dir = mkdtempSync(join(tmpdir(), 'wakegate-kustomize-'));
+  try {
+    const kustomization = [
+      'apiVersion: kustomize.config.k8s.io/v1beta1',
+      'kind: Kustomization',
+      'resources:',
+      ...dirs.map((resource) => `  - ${relative(dir, join(REPO, resource))}`),
+      '',
+    ].join('\n');
+    writeFileSync(join(dir, 'kustomization.yaml'), kustomization);
+    const run = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8', timeout: 60_000 });
+    if (run.error !== undefined) throw run.error;
+    if (run.status !== 0) throw new Error(`kubectl kustomize (${dirs.join(' + ')}) failed (exit ${run.status}):\n${run.stderr}`);
+    return parseObjects(run.stdout, `kubectl kustomize (${dirs.join(' + ')})`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /**

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { isCustomKind, validateCustomResource } from '../../kube/openapi/crds/validate.js';
 import { validateObject } from '../../kube/openapi/validate.js';
 import { type KubeObject, FIXTURES, REPO, kustomize, kustomizeWithPatches, parseObjects } from './kube.js';
 
@@ -29,11 +30,16 @@ function yamlFiles(dir: string): string[] {
     .map((name) => `${dir}/${name}`);
 }
 
-/** Each problem of each object, prefixed with the object it belongs to. */
+/**
+ * Each problem of each object, prefixed with the object it belongs to. Kinds of the CRDs in
+ * test/kube/openapi/crds/ (the Prometheus Operator's, for manifests/observability) are validated
+ * against those CRDs' schemas.
+ */
 function problemsOf(objects: readonly KubeObject[]): string[] {
   return objects.flatMap((object) => {
     const id = `${String(object.kind)} ${object.metadata?.namespace ? `${object.metadata.namespace}/` : ''}${String(object.metadata?.name)}`;
-    return validateObject(object).map((problem) => `${id}: ${problem}`);
+    const problems = isCustomKind(object.apiVersion, object.kind) ? validateCustomResource(object) : validateObject(object);
+    return problems.map((problem) => `${id}: ${problem}`);
   });
 }
 
@@ -44,8 +50,10 @@ const KUSTOMIZATIONS = [...new Set([...kustomizations('manifests'), ...EXAMPLE_F
 const EXAMPLES = EXAMPLE_FILES.filter((file) => !isKustomization(file));
 
 describe('the manifests validate against the Kubernetes OpenAPI schemas', () => {
-  it('finds the base and every overlay to render', () => {
-    expect(KUSTOMIZATIONS).toEqual(expect.arrayContaining(['manifests/base', 'manifests/overlays/in-front-of-ingress', 'manifests/overlays/ingress-nginx-sidecar', 'manifests/overlays/direct']));
+  it('finds the base, every overlay and the observability objects to render', () => {
+    expect(KUSTOMIZATIONS).toEqual(
+      expect.arrayContaining(['manifests/base', 'manifests/overlays/in-front-of-ingress', 'manifests/overlays/ingress-nginx-sidecar', 'manifests/overlays/direct', 'manifests/observability']),
+    );
   });
 
   it.each(KUSTOMIZATIONS)('every object `kubectl kustomize %s` renders', (dir) => {
