@@ -190,13 +190,15 @@ export class EnvironmentRegistry implements EnvironmentsSource {
     const deps = this.#requireDeps();
     if (env === undefined) return { done: false, status: 409, reason: `no environment "${id}"` };
     if (env.spec.kind === 'static') return { done: false, status: 409, reason: `"${id}" is a static environment: it is always awake` };
+    // Whole seconds, as the Kubernetes annotation holds it: the watch brings back the same wish.
+    const rounded = wish === null ? null : { until: Math.ceil(wish.until / 1000) * 1000, by: wish.by };
     try {
-      await deps.persistKeepAwake(env, wish);
+      await deps.persistKeepAwake(env, rounded);
     } catch (err) {
       return { done: false, status: 502, reason: `could not record the wish: ${err instanceof Error ? err.message : String(err)}` };
     }
-    const now = (deps.now ?? Date.now)();
-    env.setKeepAwake(wish === null ? null : { until: wish.until, by: wish.by, at: now }, now);
+    const now = this.#now();
+    env.setKeepAwake(rounded === null ? null : { ...rounded, at: now }, now);
     return { done: true, view: this.view(env) };
   }
 
@@ -230,7 +232,7 @@ export class EnvironmentRegistry implements EnvironmentsSource {
   /** The dashboard header and charts (docs/admin-api.md, "Summary"). */
   summary(): FleetSummary {
     const deps = this.#requireDeps();
-    const now = (deps.now ?? Date.now)();
+    const now = this.#now();
     const costs = deps.costs;
     return {
       at: iso(now),
@@ -250,7 +252,7 @@ export class EnvironmentRegistry implements EnvironmentsSource {
 
   #fleetFigures(): FleetFigures {
     const deps = this.#requireDeps();
-    const now = (deps.now ?? Date.now)();
+    const now = this.#now();
     let keptAwake = 0;
     for (const env of this.#byId.values()) if (env.keepAwakeUntil !== null && env.keepAwakeUntil > now) keptAwake++;
     const windows = (s: Savings) => ({ '24h': s.last24h, '7d': s.last7d });
@@ -277,7 +279,7 @@ export class EnvironmentRegistry implements EnvironmentsSource {
     const deps = this.#requireDeps();
     const decision = deps.explain(env);
     const a = env.activity;
-    const now = (deps.now ?? Date.now)();
+    const now = this.#now();
     const keep = env.keepAwake;
     return {
       id: env.id,
@@ -302,6 +304,10 @@ export class EnvironmentRegistry implements EnvironmentsSource {
       keepAwake: keep === null || keep.until <= now ? null : { until: iso(keep.until), by: keep.by, at: keep.at === null ? null : iso(keep.at) },
       savings: savingsOf(env.history, deps.costs, now),
     };
+  }
+
+  #now(): number {
+    return (this.#deps?.now ?? Date.now)();
   }
 
   #requireDeps(): RegistryDeps {

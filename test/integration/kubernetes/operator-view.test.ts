@@ -53,6 +53,10 @@ describe('the operator view of a Kubernetes environment', () => {
     const written = annotations()['wakegate.io/keep-awake-until'];
     expect(written).toBe(kept.json<{ keepAwake: { until: string } }>().keepAwake.until.replace(/\.\d{3}Z$/, 'Z'));
     expect(annotations()['wakegate.io/keep-awake-by']).toBe('alice@laptop');
+    // The watch brings the same wish back: it is recorded once, not again as a change.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const events = (await send({ port: wakegate.adminPort, path: '/api/v1/environments/shop' })).json<{ events: { type: string }[] }>().events;
+    expect(events.filter((e) => e.type === 'keep-awake')).toHaveLength(1);
     expect((await send({ port: wakegate.adminPort, method: 'DELETE', path: '/api/v1/environments/shop/keep-awake' })).status).toBe(200);
     expect(annotations()['wakegate.io/keep-awake-until']).toBeUndefined();
     expect(annotations()['wakegate.io/keep-awake-by']).toBeUndefined();
