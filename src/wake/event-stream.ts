@@ -138,11 +138,11 @@ function phaseData(env: Environment, phase: EnvironmentPhase, reason: string | n
 
 /** The progress steps since the current wake began, from the environment's history, oldest first. */
 function stepsOfCurrentWake(env: Environment): { step: string; at: number }[] {
-  const events = env.history.events();
-  let begin = events.length;
-  while (begin > 0 && !(events[begin - 1]!.type === 'phase' && (events[begin - 1] as { phase?: string }).phase === 'waking')) begin--;
   const steps: { step: string; at: number }[] = [];
-  for (const event of events.slice(begin)) if (event.type === 'progress') steps.push({ step: event.step, at: event.at });
+  for (const event of env.history.events()) {
+    if (event.type === 'phase' && event.phase === 'waking') steps.length = 0;
+    else if (event.type === 'progress') steps.push({ step: event.step, at: event.at });
+  }
   return steps;
 }
 
