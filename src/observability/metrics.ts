@@ -73,6 +73,8 @@ export class Metrics {
   readonly #wakePhases: Histogram<'phase' | 'environment'>;
   /** Set once the environments exist: the savings and keep-awake gauges read it at scrape time. */
   #fleet: (() => FleetFigures) | null = null;
+  /** The fleet's figures of the scrape in progress. */
+  #figures: FleetFigures | null = null;
   readonly #environments: Gauge<'phase'>;
   readonly #sleeps: Counter<'reason'>;
   readonly #upstreamErrors: Counter<'kind'>;
@@ -218,53 +220,45 @@ export class Metrics {
 
   /** The Prometheus text exposition of every metric above plus the process metrics. */
   async render(): Promise<{ contentType: string; body: string }> {
-    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+    this.#figures = this.#fleet?.() ?? null;
+    try {
+      return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+    } finally {
+      this.#figures = null;
+    }
   }
 
+  /**
+   * The savings and keep-awake gauges. They read `#figures`, which `render` computes once per
+   * scrape (one pass over the environments, however many gauges read it).
+   */
   #savingsGauges(registers: Registry[], environment: readonly 'environment'[], costConfigured: boolean): void {
-    const labelNames = ['window', ...environment] as const;
-    const fleet = (): FleetFigures | null => this.#fleet?.() ?? null;
-    const each = (gauge: Gauge<'window' | 'environment'>, value: (w: WindowFigures) => number | null): void => {
-      gauge.reset();
-      const figures = fleet();
-      if (figures === null) return;
-      for (const entry of figures.savings) {
-        for (const window of SAVINGS_WINDOW_LABELS) {
-          const v = value(entry.windows[window]);
-          if (v === null) continue;
-          if (entry.environment === undefined) gauge.set({ window }, v);
-          else gauge.set({ window, environment: entry.environment }, v);
-        }
-      }
-    };
-    const asleep: Gauge<'window' | 'environment'> = new Gauge({
-      name: 'wakegate_asleep_hours',
-      help: 'Hours environments spent asleep in the window (24h, 7d).',
-      labelNames,
-      registers,
-      collect: () => each(asleep, (w) => w.asleepHours),
-    });
-    const replicaHours: Gauge<'window' | 'environment'> = new Gauge({
-      name: 'wakegate_saved_replica_hours',
-      help: 'Replica-hours not run in the window because environments slept.',
-      labelNames,
-      registers,
-      collect: () => each(replicaHours, (w) => w.savedReplicaHours),
-    });
-    if (costConfigured) {
-      const cost: Gauge<'window' | 'environment'> = new Gauge({
-        name: 'wakegate_saved_cost',
-        help: 'Saved replica-hours times costs.perReplicaHour, in costs.currency.',
-        labelNames,
+    const windowGauge = (name: string, help: string, value: (w: WindowFigures) => number | null): void => {
+      const gauge: Gauge<'window' | 'environment'> = new Gauge({
+        name,
+        help,
+        labelNames: ['window', ...environment],
         registers,
-        collect: () => each(cost, (w) => w.savedCost),
+        collect: () => {
+          gauge.reset();
+          for (const entry of this.#figures?.savings ?? []) {
+            for (const window of SAVINGS_WINDOW_LABELS) {
+              const v = value(entry.windows[window]);
+              if (v === null) continue;
+              gauge.set(entry.environment === undefined ? { window } : { window, environment: entry.environment }, v);
+            }
+          }
+        },
       });
-    }
+    };
+    windowGauge('wakegate_asleep_hours', 'Hours environments spent asleep in the window (24h, 7d).', (w) => w.asleepHours);
+    windowGauge('wakegate_saved_replica_hours', 'Replica-hours not run in the window because environments slept.', (w) => w.savedReplicaHours);
+    if (costConfigured) windowGauge('wakegate_saved_cost', 'Saved replica-hours times costs.perReplicaHour, in costs.currency.', (w) => w.savedCost);
     const kept: Gauge = new Gauge({
       name: 'wakegate_keep_awake_environments',
       help: 'Environments kept awake by a keep-awake wish right now.',
       registers,
-      collect: () => kept.set(fleet()?.keptAwake ?? 0),
+      collect: () => kept.set(this.#figures?.keptAwake ?? 0),
     });
   }
 
