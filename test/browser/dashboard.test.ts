@@ -342,7 +342,8 @@ describe.skipIf(!hasChromium)('the dashboard with an admin token', () => {
     expect(view.keepAwake?.by).toBe('dashboard');
     const left = Date.parse(view.keepAwake!.until) - Date.now();
     expect(left).toBeGreaterThan(3_500_000);
-    expect(left).toBeLessThanOrEqual(3_600_000);
+    // The wish is rounded up to a whole second (so a Kubernetes watch brings back the same one).
+    expect(left).toBeLessThanOrEqual(3_600_000 + 1_000);
 
     // The next write sends the kept token at once; this one withdraws the wish from the panel.
     await row.locator('a').click();

@@ -327,7 +327,8 @@ describe.skipIf(!hasChromium)('the waiting page of a real wakegate', () => {
     expect(view.keepAwake?.by).toBe('the waiting page');
     const left = Date.parse(view.keepAwake!.until) - Date.now();
     expect(left).toBeGreaterThan(4 * 3_600_000 - 60_000);
-    expect(left).toBeLessThanOrEqual(4 * 3_600_000);
+    // The wish is rounded up to a whole second (so a Kubernetes watch brings back the same one).
+    expect(left).toBeLessThanOrEqual(4 * 3_600_000 + 1_000);
     expect(problems.filter((p) => !p.includes('401'))).toEqual([]);
     await page.close();
   });
