@@ -45,7 +45,7 @@ export const USAGE = `usage: npm run bench -- [flags]      (or: npx tsx bench/ru
   --only a,b,c,d,e        scenarios to run (a throughput, b latency at 1 000 req/s, c route lookup,
                           d cold start, e Kubernetes provider on the fake API server)
   --peers LIST            paths for (a)/(b), comma-separated, from: ${PEER_ORDER.join(', ')}
-  --rounds N              (a) alternation rounds (default 3)
+  --rounds N              (a) alternation rounds (default 5)
   --duration S            (a) seconds per measured run (default 6)
   --warmup S              (a)/(b) warm-up seconds before each run (default 2)
   --latency-rounds N      (b) alternation rounds (default 3)
@@ -111,7 +111,7 @@ export function parseArgs(argv: readonly string[]): RunOptions | { help: true } 
     quick,
     only,
     peers,
-    rounds: int('rounds', quick ? 1 : 3, 1),
+    rounds: int('rounds', quick ? 1 : 5, 1),
     durationSeconds: int('duration', quick ? 2 : 6, 1),
     warmupSeconds: int('warmup', quick ? 1 : 2, 0),
     latencyRounds: int('latency-rounds', quick ? 1 : 3, 1),

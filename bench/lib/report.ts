@@ -47,7 +47,7 @@ function header(results: BenchResults): string {
 
 function throughputSection({ throughput }: BenchResults): string {
   if (throughput === null) return '';
-  const { options, medians, ratios } = throughput;
+  const { options, medians, ratios, paired } = throughput;
   const direct = medians.direct?.requestsPerSecond ?? null;
   const rows = PEER_ORDER.filter((peer) => medians[peer] !== undefined).map((peer) => {
     const m = medians[peer];
@@ -62,7 +62,11 @@ function throughputSection({ throughput }: BenchResults): string {
     ];
   });
   const headline = ['wakegate / nginx', 'wakegate / http-proxy']
-    .map((key) => `${key} = **${fmtRatio(ratios[key])}**`)
+    .map((key) => {
+      const pair = paired?.[key];
+      if (pair === undefined) return `${key} = **${fmtRatio(ratios[key])}**`;
+      return `${key} = **${fmtRatio(pair.median)}** per round (${pair.perRound.map(fmtRatio).join(', ')}; ratio of the medians ${fmtRatio(ratios[key])})`;
+    })
     .join(' · ');
   return [
     `### (a) Throughput, closed loop — \`wrk -t1 -c${options.connections}\`, ${options.rounds} alternated round(s) of ${options.durationSeconds} s (+${options.warmupSeconds} s warm-up), medians`,

@@ -30,3 +30,29 @@ export function runsOf<R extends { readonly peer: string; readonly ok: boolean }
   const ok = mine.filter((run) => run.ok);
   return { ok, okRuns: ok.length, failedRuns: mine.length - ok.length };
 }
+
+/**
+ * The ratio of two paths measured side by side: one ratio per round in which both had a successful
+ * run, and their median. Runs of one round are seconds apart, so a host that slows down for a while
+ * slows both sides of the same ratio; the ratio of the two overall medians can instead pair a slow
+ * round of one path with a fast round of the other.
+ */
+export interface PairedRatio {
+  readonly perRound: readonly (number | null)[];
+  readonly median: number | null;
+}
+
+export function pairedRatio<R extends { readonly round: number; readonly peer: string; readonly ok: boolean; readonly requestsPerSecond: number | null }>(
+  runs: readonly R[],
+  numerator: string,
+  denominator: string,
+): PairedRatio {
+  const rounds = [...new Set(runs.map((run) => run.round))].sort((a, b) => a - b);
+  const rpsOf = (round: number, peer: string): number | null => {
+    const run = runs.find((candidate) => candidate.round === round && candidate.peer === peer);
+    return run !== undefined && run.ok ? run.requestsPerSecond : null;
+  };
+  const perRound = rounds.map((round) => ratio(rpsOf(round, numerator), rpsOf(round, denominator)));
+  const middle = median(perRound);
+  return { perRound, median: middle === null ? null : round(middle, 3) };
+}

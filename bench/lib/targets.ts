@@ -47,8 +47,12 @@ function throughputTargets({ throughput }: Omit<BenchResults, 'targets'>): Targe
     if (wakegate === undefined) return na(id, 'a', description, 'wakegate not measured');
     if (theirs === null) return na(id, 'a', description, `${peer} not measured`);
     if (failed || mine === null) return fail(id, 'a', description, `${wakegate.failedRuns} failed wakegate run(s)`);
-    const value = mine / theirs;
-    const measured = `${value.toFixed(2)} × ${peer} (${fmtInt(mine)} / ${fmtInt(theirs)} req/s)`;
+    // Judged round by round (see pairedRatio); results saved before paired ratios existed fall back to
+    // the ratio of the medians.
+    const pair = throughput.paired?.[`wakegate / ${peer}`];
+    const value = pair?.median ?? mine / theirs;
+    const rounds = pair === undefined ? '' : `median of ${pair.perRound.map((r) => (r === null ? '—' : r.toFixed(2))).join(', ')} per round; `;
+    const measured = `${value.toFixed(2)} × ${peer} (${rounds}medians ${fmtInt(mine)} / ${fmtInt(theirs)} req/s)`;
     return { id, scenario: 'a', description, measured, status: value >= factor ? 'PASS' : 'FAIL' };
   };
   return [versus('nginx', TARGETS.throughputVsNginx), versus('http-proxy', TARGETS.throughputVsHttpProxy)];

@@ -5,13 +5,14 @@
  * Runs alternate between peers in rounds (round 1: direct, wakegate, nginx, …; round 2: the same order;
  * …) so slow drift of the shared box (other tenants, thermal) spreads over every peer instead of
  * biasing one. The figure of a peer is the median of its successful runs; failed runs are reported,
- * never averaged in.
+ * never averaged in. wakegate's ratios to its peers are also taken round by round (`paired`): the
+ * targets are judged on the median of those, which a host slowing down for one round cannot tilt.
  */
 import { isAlive, cpuFor, type BenchEnv, type Fixture, type PeerName } from '../lib/peers.js';
 import { BENCH_HOST_HEADER } from '../lib/peer-configs.js';
 import { checkHello } from '../lib/http-probe.js';
 import { fmtInt } from '../lib/format.js';
-import { median, ratio, runsOf } from '../lib/stats.js';
+import { median, pairedRatio, ratio, runsOf, type PairedRatio } from '../lib/stats.js';
 import { runWrk, type WrkResult } from '../lib/wrk.js';
 
 export interface ThroughputOptions {
@@ -41,6 +42,11 @@ export interface ThroughputReport {
   readonly medians: Partial<Record<PeerName, ThroughputMedian>>;
   /** "wakegate / nginx", "wakegate / http-proxy", "<peer> / direct": ratios of median req/s. */
   readonly ratios: Readonly<Record<string, number | null>>;
+  /**
+   * "wakegate / nginx", "wakegate / http-proxy": the ratio in each round, and the median of those.
+   * Absent from results saved before it was measured.
+   */
+  readonly paired?: Readonly<Record<string, PairedRatio>>;
   readonly failures: readonly { readonly round: number; readonly peer: PeerName; readonly reason: string }[];
 }
 
@@ -101,10 +107,14 @@ function summarize(options: ThroughputOptions, fixture: Fixture, runs: Throughpu
   for (const peer of fixture.peers) {
     if (peer.name !== 'direct') ratios[`${peer.name} / direct`] = ratio(rpsOf(peer.name), rpsOf('direct'));
   }
+  const paired: Record<string, PairedRatio> = {};
+  for (const peer of ['nginx', 'http-proxy'] as const) {
+    if (fixture.peers.some((candidate) => candidate.name === peer)) paired[`wakegate / ${peer}`] = pairedRatio(runs, 'wakegate', peer);
+  }
   const failures = runs
     .filter((run) => !run.ok)
     .map((run) => ({ round: run.round, peer: run.peer, reason: run.failure ?? 'failed' }));
-  return { options, runs, medians, ratios, failures };
+  return { options, runs, medians, ratios, paired, failures };
 }
 
 function failedRun(roundNo: number, peer: PeerName, reason: string): ThroughputRun {
