@@ -1,6 +1,6 @@
 import http, { ServerResponse, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import type { Duplex, Readable } from 'node:stream';
+import { PassThrough, type Duplex, type Readable } from 'node:stream';
 import { problemReply, HeadTooLargeError, BadRequestError, RequestTimeoutError, type ProxyError } from '../errors.js';
 import type { ClientBound, ProxyListener, ProxyRequest, RequestHandlers } from '../exchange.js';
 import type { ConnectionSettings } from '../http1/client-connection.js';
@@ -113,6 +113,7 @@ class NodeRequest implements ProxyRequest {
   /** Captured at once: Node clears `req.socket` when a request with a body has been read. */
   readonly #socket: Socket;
   readonly remoteAddress: string | undefined;
+  #body: Readable | null = null;
 
   constructor(req: IncomingMessage) {
     this.#req = req;
@@ -141,11 +142,11 @@ class NodeRequest implements ProxyRequest {
   }
 
   get body(): Readable {
-    return this.#req;
+    return (this.#body ??= detachableBody(this.#req));
   }
 
   get bodyRead(): boolean {
-    return this.#req.readableDidRead;
+    return this.#body?.readableDidRead ?? false;
   }
 
   bind(item: ClientBound): void {
@@ -155,6 +156,29 @@ class NodeRequest implements ProxyRequest {
   unbind(item: ClientBound): void {
     unbindFromClient(this.#socket, item);
   }
+}
+
+/**
+ * The request body as the forwarder reads it: a pass-through fed by the request, so that whoever
+ * reads it may destroy it early without stopping the client connection. undici does that when the
+ * upstream answers before reading the whole body (a 413, say); an `IncomingMessage` destroyed so
+ * refuses what the parser pushes next, Node's server then stops reading the socket, and the
+ * connection hung until `server.requestTimeout`. Here the rest of the body is read and dropped
+ * instead, as nginx discards it, and the connection carries on with its next request. A client that
+ * goes away mid-body still ends the body early, so the upstream sees the request cut short.
+ */
+function detachableBody(req: IncomingMessage): Readable {
+  const body = new PassThrough();
+  req.pipe(body);
+  body.once('close', () => {
+    if (req.complete) return;
+    req.unpipe(body);
+    req.resume();
+  });
+  req.once('close', () => {
+    if (!req.complete) body.destroy();
+  });
+  return body;
 }
 
 /**
