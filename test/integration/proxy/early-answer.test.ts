@@ -4,9 +4,6 @@ import { send } from '../../helpers/http-client.js';
 import { rawUpstream } from '../../helpers/upstream.js';
 import { startWakegate } from '../../helpers/wakegate.js';
 
-// Native transport only (this folder is not in the undici-transport test project): with undici pools,
-// a request whose upstream answers and closes before reading the body is left hanging until
-// server.requestTimeout — a known limitation of the fallback transport, recorded in the README.
 describe('early answers', () => {
   it('relays an answer the upstream gives before reading the whole body, and the client connection stays usable', async () => {
     // Answers 413 as soon as the head arrives, never reading the body (as a size-limited server does).
