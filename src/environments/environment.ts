@@ -97,13 +97,14 @@ export class Environment {
   readonly #waiters = new Set<(outcome: ReadyOutcome) => void>();
   readonly #listeners = new Set<(event: EnvironmentEvent) => void>();
 
-  constructor(spec: EnvironmentSpec, phase: EnvironmentPhase, now: number) {
+  /** `since`: when it entered `phase`, if known to be earlier than `now` (Kubernetes remembers it). */
+  constructor(spec: EnvironmentSpec, phase: EnvironmentPhase, now: number, since = now) {
     this.#spec = spec;
     this.#phase = phase;
-    this.#phaseSince = now;
-    if (phase === 'awake') this.wokeAt = now;
+    this.#phaseSince = since;
+    if (phase === 'awake') this.wokeAt = since;
     this.#replicas = spec.kind === 'local' ? { current: phase === 'asleep' ? 0 : 1, awake: 1 } : spec.kind === 'kubernetes' ? { current: 0, awake: 0 } : null;
-    this.history.phaseChanged(phase, now, null, this.#replicas?.awake ?? 0);
+    this.history.phaseChanged(phase, since, null, this.#replicas?.awake ?? 0);
   }
 
   get spec(): EnvironmentSpec {
@@ -183,10 +184,14 @@ export class Environment {
     return this.#replicas;
   }
 
-  /** The provider's count of replicas; listeners hear of a change. */
+  /**
+   * The provider's count of replicas; listeners hear of a change. While asleep, `awake` is also
+   * what the current asleep stretch spares (the provider learns it after creating the environment).
+   */
   setReplicas(replicas: Replicas, now: number): void {
     if (this.#replicas?.current === replicas.current && this.#replicas.awake === replicas.awake) return;
     this.#replicas = replicas;
+    if (this.#phase === 'asleep') this.history.sparing(replicas.awake);
     this.#emit({ type: 'changed', at: now });
   }
 

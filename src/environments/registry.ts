@@ -66,10 +66,10 @@ export class EnvironmentRegistry implements EnvironmentsSource {
    * Adds an environment, or updates the spec and routes of the one with that id (its phase, activity
    * and waiters are kept). `phase` applies only to a new environment. Announces the route change.
    */
-  put(spec: EnvironmentSpec, phase: Phase, routes: (env: Environment) => readonly RouteSpec<Backend>[], now: number): Environment {
+  put(spec: EnvironmentSpec, phase: Phase, routes: (env: Environment) => readonly RouteSpec<Backend>[], now: number, since = now): Environment {
     let env = this.#byId.get(spec.id);
     if (env === undefined) {
-      env = new Environment(spec, phase, now);
+      env = new Environment(spec, phase, now, since);
       this.#byId.set(spec.id, env);
       this.#watchPhases(env);
     } else {

@@ -40,7 +40,7 @@ export interface WakePhases {
 interface AsleepSpan {
   readonly from: number;
   to: number | null;
-  readonly replicas: number;
+  replicas: number;
 }
 
 /**
@@ -61,6 +61,12 @@ export class EnvironmentHistory {
     if (phase === 'asleep' && !isOpen) this.#asleep.push({ from: at, to: null, replicas });
     else if (phase !== 'asleep' && isOpen) open.to = at;
     this.#trim(at);
+  }
+
+  /** What the current asleep stretch spares, when it is learnt after the stretch began. */
+  sparing(replicas: number): void {
+    const open = this.#asleep.at(-1);
+    if (open !== undefined && open.to === null) open.replicas = replicas;
   }
 
   progress(step: string, at: number): void {

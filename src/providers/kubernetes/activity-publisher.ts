@@ -1,6 +1,7 @@
 /**
  * Shares what this replica knows with the others through namespace annotations (ARCHITECTURE §4):
- * `wakegate.io/last-activity` (the last request seen here) and `wakegate.io/phase`.
+ * `wakegate.io/last-activity` (the last request seen here), `wakegate.io/phase` and
+ * `wakegate.io/phase-since`.
  *
  * Batched: every `interval` (10 s) one merge patch per namespace that has news, so each replica
  * writes at most one patch per environment per interval however busy it is, and nothing at all on
@@ -16,7 +17,7 @@ const MERGE_PATCH = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
 interface Pending {
   activity: number | null;
-  phase: string | null;
+  phase: { readonly name: string; readonly since: number } | null;
 }
 
 export interface ActivityPublisherOptions {
@@ -54,8 +55,9 @@ export class ActivityPublisher {
     if (pending.activity === null || at > pending.activity) pending.activity = at;
   }
 
-  phase(namespace: string, phase: string): void {
-    this.#entry(namespace).phase = phase;
+  /** The environment entered `phase` at `since` (ms epoch). */
+  phase(namespace: string, phase: string, since: number): void {
+    this.#entry(namespace).phase = { name: phase, since };
   }
 
   /** Writes everything pending now; resolves when done (a flush in progress is joined). */
@@ -93,7 +95,10 @@ export class ActivityPublisher {
       if (pending.activity !== null && (published === null || Math.floor(pending.activity / 1000) > Math.floor(published / 1000))) {
         annotations[ANNOTATIONS.lastActivity] = formatTime(pending.activity);
       }
-      if (pending.phase !== null) annotations[ANNOTATIONS.phase] = pending.phase;
+      if (pending.phase !== null) {
+        annotations[ANNOTATIONS.phase] = pending.phase.name;
+        annotations[ANNOTATIONS.phaseSince] = formatTime(pending.phase.since);
+      }
       if (Object.keys(annotations).length === 0) continue;
       try {
         await this.#options.api.call('patch', `namespaces "${namespace}"`, () =>
@@ -103,7 +108,7 @@ export class ActivityPublisher {
         if ((err as { code?: unknown }).code === 404) continue; // the namespace is gone
         this.#options.logger.warn({ err: (err as Error).message, namespace }, 'could not publish activity; retrying at the next flush');
         if (pending.activity !== null) this.activity(namespace, pending.activity);
-        if (pending.phase !== null && this.#pending.get(namespace)?.phase == null) this.phase(namespace, pending.phase);
+        if (pending.phase !== null && this.#pending.get(namespace)?.phase == null) this.phase(namespace, pending.phase.name, pending.phase.since);
       }
     }
   }

@@ -11,6 +11,11 @@ export const ANNOTATIONS = {
   lastActivity: 'wakegate.io/last-activity',
   /** Namespace: the last phase wakegate wrote, for humans and other replicas. */
   phase: 'wakegate.io/phase',
+  /**
+   * Namespace: RFC 3339 time at which `phase` began (written with it). A wakegate that starts while
+   * the namespace sleeps counts the sleep, and what it saves, from there rather than from its start.
+   */
+  phaseSince: 'wakegate.io/phase-since',
   /** Namespace: RFC 3339 time until which the sleeper leaves the environment awake. */
   keepAwakeUntil: 'wakegate.io/keep-awake-until',
   /** Namespace: who asked for `keep-awake-until` (free text, shown by the API and dashboard). */

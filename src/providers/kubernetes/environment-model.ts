@@ -70,6 +70,9 @@ export interface EnvironmentFacts {
   /** ms; Infinity = never; null = the configured default. */
   readonly idleAfter: number | null;
   readonly lastActivity: number | null;
+  /** `wakegate.io/phase` and `wakegate.io/phase-since`: the last phase a wakegate wrote, and since when. */
+  readonly publishedPhase: string | null;
+  readonly publishedPhaseSince: number | null;
   readonly keepAwakeUntil: number | null;
   /** `wakegate.io/keep-awake-by`, or null. */
   readonly keepAwakeBy: string | null;
@@ -102,6 +105,8 @@ export function environmentFacts(snapshot: NamespaceSnapshot): EnvironmentFacts 
     workloads,
     idleAfter: read(readIdleAfter(annotation(ns, ANNOTATIONS.idleAfter)), null),
     lastActivity: read(readTime(ANNOTATIONS.lastActivity, annotation(ns, ANNOTATIONS.lastActivity)), null),
+    publishedPhase: annotation(ns, ANNOTATIONS.phase) ?? null,
+    publishedPhaseSince: read(readTime(ANNOTATIONS.phaseSince, annotation(ns, ANNOTATIONS.phaseSince)), null),
     keepAwakeUntil: read(readTime(ANNOTATIONS.keepAwakeUntil, annotation(ns, ANNOTATIONS.keepAwakeUntil)), null),
     keepAwakeBy: annotation(ns, ANNOTATIONS.keepAwakeBy)?.slice(0, 64) || null,
     suspendCronJobs: readFlag(annotation(ns, ANNOTATIONS.suspendCronJobs)),

@@ -231,9 +231,10 @@ export class KubernetesProvider implements EnvironmentProvider {
     let entry = known;
     if (entry === undefined || entry.routesKey !== routesKey) {
       const backends = new Map<string, EndpointsBackend>();
-      const env = this.#o.registry.put(spec, facts.state === 'up' ? 'awake' : 'asleep', (env) => this.#routes(env, facts, backends), now);
+      const phase = facts.state === 'up' ? 'awake' : 'asleep';
+      const env = this.#o.registry.put(spec, phase, (env) => this.#routes(env, facts, backends), now, entry === undefined ? publishedSince(facts, phase, now) : undefined);
       if (entry === undefined) {
-        env.subscribe((event) => event.type === 'phase' && this.#o.publisher.phase(name, event.phase));
+        env.subscribe((event) => event.type === 'phase' && this.#o.publisher.phase(name, event.phase, event.at));
         for (const problem of facts.problems) this.#o.logger.warn({ namespace: name, problem }, 'part of a namespace could not be read');
       }
       entry = { facts, env, routesKey, backends, templates: entry?.templates ?? new Map<string, string>() };
@@ -394,6 +395,16 @@ function routeKey(route: { service: string; port: { number?: number; name?: stri
 }
 
 /** Replicas running now, and what a wake restores, over the workloads wakegate manages. */
+/**
+ * When an environment first seen in `phase` entered it, from the annotations a wakegate wrote: so a
+ * restarted wakegate counts a namespace asleep for days as asleep for days (its savings included).
+ * Only when the cluster agrees with the annotation; never later than now.
+ */
+function publishedSince(facts: EnvironmentFacts, phase: 'awake' | 'asleep', now: number): number | undefined {
+  if (facts.publishedPhase !== phase || facts.publishedPhaseSince === null) return undefined;
+  return Math.min(facts.publishedPhaseSince, now);
+}
+
 function replicasOf(workloads: readonly WorkloadFacts[]): { current: number; awake: number } {
   let current = 0;
   let awake = 0;

@@ -63,3 +63,19 @@ describe('an environment\'s activity', () => {
     expect(env.activity).toMatchObject({ inFlight: 1, requests: 2, lastRequestAt: 30 });
   });
 });
+
+describe('an environment\'s savings', () => {
+  const kube = { ...spec, kind: 'kubernetes' as const };
+
+  it('starts counting a phase from when it began, when the provider knows it began earlier', () => {
+    const env = new Environment(kube, 'asleep', 10 * 3_600_000, 7 * 3_600_000);
+    expect(env.phaseSince).toBe(7 * 3_600_000);
+    expect(env.history.asleepMs(0, 10 * 3_600_000)).toBe(3 * 3_600_000);
+  });
+
+  it('counts the replicas a sleeping Kubernetes environment spares once the provider reports them', () => {
+    const env = new Environment(kube, 'asleep', 0);
+    env.setReplicas({ current: 0, awake: 3 }, 1);
+    expect(env.history.sparedReplicaMs(0, 3_600_000)).toBe(3 * 3_600_000);
+  });
+});

@@ -22,6 +22,15 @@ describe('asleep time and savings', () => {
     expect(s.last24h).toEqual({ asleepHours: 7, savedReplicaHours: 16, savedCost: 8 });
   });
 
+  it('counts what an asleep stretch spares from its start when the replicas are learnt later', () => {
+    const h = new EnvironmentHistory();
+    h.phaseChanged('asleep', 0, null, 0); // the provider does not know the replicas yet
+    h.sparing(3);
+    h.phaseChanged('waking', 2 * H, null, 3);
+    h.sparing(5); // awake again: the closed stretch keeps what it spared
+    expect(h.sparedReplicaMs(0, 4 * H)).toBe(2 * H * 3);
+  });
+
   it('keeps no cost when none is configured, and sums environments', () => {
     const a = new EnvironmentHistory();
     a.phaseChanged('asleep', 0, null, 1);

@@ -88,7 +88,7 @@ describe('environment facts of a namespace', () => {
   it('reports annotations it cannot read and uses the defaults instead', () => {
     const facts = environmentFacts(
       snapshot({
-        namespace: { metadata: { name: 'shop', annotations: { 'wakegate.io/idle-after': 'soon', 'wakegate.io/last-activity': 'yesterday' } } },
+        namespace: { metadata: { name: 'shop', annotations: { 'wakegate.io/idle-after': 'soon', 'wakegate.io/last-activity': 'yesterday', 'wakegate.io/phase-since': 'a while' } } },
         deployments: [deployment('web', { replicas: 0, annotations: { 'wakegate.io/sleep-replicas': 'two', 'wakegate.io/wake-order': 'first' } })],
       }),
     );
@@ -100,16 +100,24 @@ describe('environment facts of a namespace', () => {
       'wakegate.io/wake-order: "first" is not a whole number',
       'wakegate.io/idle-after: "soon" is not a duration like 45m or 2h, nor "never"',
       'wakegate.io/last-activity: "yesterday" is not an RFC 3339 time',
+      'wakegate.io/phase-since: "a while" is not an RFC 3339 time',
     ]);
+    expect(facts.publishedPhaseSince).toBeNull();
   });
 
-  it('reads idle-after "never", last-activity and keep-awake-until from the namespace', () => {
+  it('reads idle-after "never", last-activity, keep-awake-until, phase and phase-since from the namespace', () => {
     const facts = environmentFacts(
       snapshot({
         namespace: {
           metadata: {
             name: 'shop',
-            annotations: { 'wakegate.io/idle-after': 'never', 'wakegate.io/last-activity': '2026-11-26T10:00:00Z', 'wakegate.io/keep-awake-until': '2026-11-26T18:00:00Z' },
+            annotations: {
+              'wakegate.io/idle-after': 'never',
+              'wakegate.io/last-activity': '2026-11-26T10:00:00Z',
+              'wakegate.io/keep-awake-until': '2026-11-26T18:00:00Z',
+              'wakegate.io/phase': 'asleep',
+              'wakegate.io/phase-since': '2026-11-26T11:00:00Z',
+            },
           },
         },
       }),
@@ -117,6 +125,8 @@ describe('environment facts of a namespace', () => {
     expect(facts.idleAfter).toBe(Infinity);
     expect(facts.lastActivity).toBe(Date.parse('2026-11-26T10:00:00Z'));
     expect(facts.keepAwakeUntil).toBe(Date.parse('2026-11-26T18:00:00Z'));
+    expect(facts.publishedPhase).toBe('asleep');
+    expect(facts.publishedPhaseSince).toBe(Date.parse('2026-11-26T11:00:00Z'));
   });
 
   it('skips Ingress rules without a host and paths that are not plain prefixes, saying why', () => {
