@@ -213,6 +213,20 @@ export function kustomizeWithPatches(resources: readonly string[], patches: read
   }
 }
 
+export const SIDECAR_DIR = 'manifests/overlays/ingress-nginx-sidecar';
+
+let patchedController: readonly KubeObject[] | undefined;
+/** ingress-nginx's controller (a fixture) with the sidecar patches applied as a user's kustomization would. */
+export function ingressNginxWithSidecar(): readonly KubeObject[] {
+  const fixture = (name: string): string => join(FIXTURES, name);
+  const sidecarPatch = (name: string): string => join(REPO, SIDECAR_DIR, 'patches', name);
+  patchedController ??= kustomizeWithPatches(
+    [fixture('ingress-nginx-deployment.yaml'), fixture('ingress-nginx-service.yaml'), fixture('ingress-nginx-admission-service.yaml')],
+    [sidecarPatch('deployment.yaml'), sidecarPatch('service.yaml')],
+  );
+  return patchedController;
+}
+
 /** `kubectl patch --local --type strategic`: the documented way to patch a controller installed by other means. */
 export function kubectlPatchLocal(objectFile: string, patchFile: string): KubeObject {
   requireKubectl();

@@ -6,7 +6,7 @@ import { defaultConfig } from '../../../src/config/load.js';
 import { WAKE_PHASES } from '../../../src/observability/metric-labels.js';
 import { Metrics } from '../../../src/observability/metrics.js';
 import { validateCustomResource } from '../../kube/openapi/crds/validate.js';
-import { type ConfigMap, type Deployment, type KubeObject, type Service, REPO, kustomize, kustomizeTogether, named, ofKind, resolvePort } from './kube.js';
+import { type ConfigMap, type Deployment, type KubeObject, type Service, REPO, SIDECAR_DIR, ingressNginxWithSidecar, kustomize, kustomizeTogether, named, ofKind, resolvePort } from './kube.js';
 import { exportedLabels, exportedSeriesNames, parsePromql } from './promql.js';
 
 /**
@@ -18,6 +18,8 @@ import { exportedLabels, exportedSeriesNames, parsePromql } from './promql.js';
  */
 
 const DIR = 'manifests/observability';
+/** The same for the ingress-nginx sidecar shape, which has no Service `wakegate`: a PodMonitor instead. */
+const SIDECAR_OBSERVABILITY = `${SIDECAR_DIR}/observability`;
 
 interface Rule {
   readonly alert?: string;
@@ -38,6 +40,18 @@ interface ServiceMonitor extends KubeObject {
     readonly namespaceSelector?: unknown;
     readonly jobLabel?: string;
     readonly endpoints: readonly { readonly port?: string; readonly path?: string; readonly interval?: string; readonly scrapeTimeout?: string }[];
+  };
+}
+
+interface PodMonitor extends KubeObject {
+  readonly spec: {
+    readonly selector: { readonly matchLabels?: Record<string, string> };
+    readonly namespaceSelector?: unknown;
+    readonly podMetricsEndpoints: readonly {
+      readonly port?: string;
+      readonly path?: string;
+      readonly relabelings?: readonly { readonly action?: string; readonly targetLabel?: string; readonly replacement?: string }[];
+    }[];
   };
 }
 
@@ -245,6 +259,60 @@ describe('the ServiceMonitor', () => {
     expect(monitor.spec.jobLabel).toBeUndefined();
     const jobs = RULES.flatMap((rule) => parsePromql(rule.expr).matchers.filter((matcher) => matcher.label === 'job').map((matcher) => `${matcher.op}${matcher.value}`));
     expect(new Set(jobs)).toEqual(new Set(['=wakegate']));
+  });
+});
+
+describe(`${SIDECAR_OBSERVABILITY}, for wakegate inside the ingress-nginx controller pods`, () => {
+  it('renders the same rules and dashboard, with a PodMonitor instead of the ServiceMonitor, all in ingress-nginx', () => {
+    const objects = kustomize(SIDECAR_OBSERVABILITY);
+    expect(objects.map((object) => `${String(object.kind)}/${String(object.metadata?.name)}`).sort()).toEqual([
+      'ConfigMap/wakegate-grafana-dashboard',
+      'PodMonitor/wakegate',
+      'PrometheusRule/wakegate',
+    ]);
+    for (const object of objects) expect(object.metadata?.namespace).toBe('ingress-nginx');
+    const strip = (object: KubeObject | undefined): unknown => ({ ...object, metadata: { ...object?.metadata, namespace: undefined } });
+    for (const kind of ['PrometheusRule', 'ConfigMap']) {
+      expect(strip(objects.find((object) => object.kind === kind))).toEqual(strip(kustomize(DIR).find((object) => object.kind === kind)));
+    }
+  });
+
+  it('validates against the PodMonitor CRD, which catches a misspelled field', () => {
+    const monitor = named<PodMonitor>(kustomize(SIDECAR_OBSERVABILITY), 'PodMonitor', 'wakegate');
+    expect(validateCustomResource(monitor)).toEqual([]);
+    const broken = structuredClone(monitor) as unknown as { spec: { podMetricsEndpoints: Record<string, unknown>[] } };
+    broken.spec.podMetricsEndpoints[0] = { ...broken.spec.podMetricsEndpoints[0], prot: 'wakegate-admin' };
+    expect(validateCustomResource(broken)).toEqual([expect.stringMatching(/^\$\.spec\.podMetricsEndpoints\[0\]\.prot: unknown field/)]);
+  });
+
+  it('scrapes /metrics on the wakegate container of the patched controller pods, the port its admin server listens on', () => {
+    const monitor = named<PodMonitor>(kustomize(SIDECAR_OBSERVABILITY), 'PodMonitor', 'wakegate');
+    expect(monitor.spec.namespaceSelector).toBeUndefined(); // its own namespace, ingress-nginx
+    const [endpoint, ...more] = monitor.spec.podMetricsEndpoints;
+    expect(more).toEqual([]);
+    expect(endpoint?.path).toBe('/metrics');
+    const controller = named<Deployment>(ingressNginxWithSidecar(), 'Deployment', 'ingress-nginx-controller');
+    expect(controller.metadata.namespace).toBe(monitor.metadata?.namespace);
+    const podLabels = (controller.spec.template as { metadata?: { labels?: Record<string, string> } }).metadata?.labels ?? {};
+    for (const [key, value] of Object.entries(monitor.spec.selector.matchLabels ?? {})) expect(podLabels[key], key).toBe(value);
+    // The port name picks one container of the pod: wakegate's.
+    const containers = controller.spec.template.spec.containers.filter((container) => (container.ports ?? []).some((port) => port.name === endpoint?.port));
+    expect(containers.map((container) => container.name)).toEqual(['wakegate']);
+    const configMap = ofKind<ConfigMap>(kustomize(SIDECAR_DIR), 'ConfigMap').find((candidate) => candidate.metadata.name === 'wakegate-config')!;
+    const config = parse(configMap.data?.['wakegate.yaml'] ?? '') as { admin?: { listen?: string } };
+    expect(config.admin?.listen).toBe(`0.0.0.0:${resolvePort(containers[0]!, endpoint?.port)}`);
+  });
+
+  it('gives its targets the job the target-down alerts select, wakegate', () => {
+    const monitor = named<PodMonitor>(kustomize(SIDECAR_OBSERVABILITY), 'PodMonitor', 'wakegate');
+    expect(monitor.spec.podMetricsEndpoints[0]?.relabelings).toContainEqual({ action: 'replace', targetLabel: 'job', replacement: 'wakegate' });
+    const jobs = RULES.flatMap((rule) => parsePromql(rule.expr).matchers.filter((matcher) => matcher.label === 'job').map((matcher) => matcher.value));
+    expect(new Set(jobs)).toEqual(new Set(['wakegate']));
+  });
+
+  it('renders together with the sidecar overlay without a clash of names', () => {
+    const together = kustomizeTogether([SIDECAR_DIR, SIDECAR_OBSERVABILITY]);
+    expect(together.length).toBe(kustomize(SIDECAR_DIR).length + kustomize(SIDECAR_OBSERVABILITY).length);
   });
 });
 

@@ -12,11 +12,12 @@ import {
   type Service,
   FIXTURES,
   REPO,
+  SIDECAR_DIR,
   grantedRules,
+  ingressNginxWithSidecar,
   kubectl,
   kubectlPatchLocal,
   kustomize,
-  kustomizeWithPatches,
   named,
   ofKind,
   parseObjects,
@@ -31,7 +32,6 @@ import {
  * the pod's ServiceAccount, no admin port on a load balancer. Needs kubectl on PATH (no cluster).
  */
 
-const SIDECAR_DIR = 'manifests/overlays/ingress-nginx-sidecar';
 
 interface Shape {
   readonly dir: string;
@@ -94,16 +94,6 @@ function standalone(dir: string): { objects: readonly KubeObject[]; deployment: 
 
 const fixture = (name: string): string => join(FIXTURES, name);
 const sidecarPatch = (name: string): string => join(REPO, SIDECAR_DIR, 'patches', name);
-
-let patchedController: readonly KubeObject[] | undefined;
-/** ingress-nginx's controller (a fixture) with the sidecar patches applied as a user's kustomization would. */
-function ingressNginxWithSidecar(): readonly KubeObject[] {
-  patchedController ??= kustomizeWithPatches(
-    [fixture('ingress-nginx-deployment.yaml'), fixture('ingress-nginx-service.yaml'), fixture('ingress-nginx-admission-service.yaml')],
-    [sidecarPatch('deployment.yaml'), sidecarPatch('service.yaml')],
-  );
-  return patchedController;
-}
 
 function wakegateContainer(deployment: Deployment): Container {
   const container = deployment.spec.template.spec.containers.find((candidate) => candidate.name === 'wakegate');
