@@ -44,7 +44,7 @@ export function toFileShape(config: Config): Record<string, unknown> {
     },
     log: { ...config.log },
     environments: config.environments.map(environmentShape),
-    kubernetes: { ...config.kubernetes },
+    kubernetes: { ...config.kubernetes, requestTimeout: formatDuration(config.kubernetes.requestTimeout) },
   };
 }
 

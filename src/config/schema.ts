@@ -156,6 +156,10 @@ export const configSchema = z.strictObject(
         doc: "Namespace of the `wakegate-sleeper` Lease that picks the one replica running the sleeper: wakegate's own (the manifests set it from the pod's namespace).",
       }),
       identity: text('a string', anyText, { default: '', doc: "This replica's name in the sleeper Lease and in Events. Empty: the host name (the pod's name in a cluster)." }),
+      requestTimeout: duration('positive', {
+        default: '30s',
+        doc: 'Bound on each Kubernetes API request other than watches: one the API server accepts and never answers fails as a timeout, which a wake retries until wake.timeout.',
+      }),
     }).prefault({}),
   },
   { error: 'a mapping of keys' },

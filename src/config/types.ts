@@ -134,4 +134,6 @@ export interface KubernetesConfig {
   readonly leaseNamespace: string;
   /** Name of this replica in the Lease and Events; '' = the host name. */
   readonly identity: string;
+  /** ms; bound on each API request other than watches. */
+  readonly requestTimeout: number;
 }

@@ -37,7 +37,7 @@ export interface KubernetesDeps {
 
 export function startKubernetes(deps: KubernetesDeps): KubernetesParts {
   const { config, logger } = deps;
-  const api = new KubeApi(loadKubeConfig(config.kubeconfig), deps.metrics);
+  const api = new KubeApi(loadKubeConfig(config.kubeconfig), deps.metrics, config.requestTimeout);
   const cache = new ClusterCache({ api, namespaceSelector: config.namespaceSelector, logger, watchRestarted: (kind) => deps.metrics.kubeWatchRestart(kind) });
   let provider: KubernetesProvider | null = null;
   const publisher = new ActivityPublisher({ api, logger, published: (namespace) => provider?.facts(namespace)?.lastActivity ?? null });

@@ -5,6 +5,10 @@
  *
  * client-node 1.4 throws `ApiException` with the raw response text as `body` (a JSON string, not
  * parsed; undefined for 401) and node-fetch `FetchError`s for the network (CONTRACT §9).
+ *
+ * Every request of these clients is bounded by `requestTimeout` (watches are not: they use their own
+ * connection). client-node sets none, so an API server that accepts a connection and never answers
+ * would hold a wake, a sleep pass or a Lease renewal forever; it now fails as a `timeout`.
  */
 import { existsSync } from 'node:fs';
 import {
@@ -16,6 +20,10 @@ import {
   DiscoveryV1Api,
   KubeConfig,
   NetworkingV1Api,
+  ServerConfiguration,
+  createConfiguration,
+  type Configuration,
+  type Middleware,
 } from '@kubernetes/client-node';
 import type { KubeErrorCode, KubeVerb } from '../../observability/metric-labels.js';
 
@@ -70,15 +78,17 @@ export class KubeApi {
   readonly batch: BatchV1Api;
   readonly #errors: KubeErrorSink;
 
-  constructor(kc: KubeConfig, errors: KubeErrorSink) {
+  /** `requestTimeout`: ms after which a request with no complete answer is aborted (default 30 s). */
+  constructor(kc: KubeConfig, errors: KubeErrorSink, requestTimeout = 30_000) {
     this.kc = kc;
     this.#errors = errors;
-    this.core = kc.makeApiClient(CoreV1Api);
-    this.apps = kc.makeApiClient(AppsV1Api);
-    this.discovery = kc.makeApiClient(DiscoveryV1Api);
-    this.networking = kc.makeApiClient(NetworkingV1Api);
-    this.coordination = kc.makeApiClient(CoordinationV1Api);
-    this.batch = kc.makeApiClient(BatchV1Api);
+    const configuration = boundedConfiguration(kc, requestTimeout);
+    this.core = new CoreV1Api(configuration);
+    this.apps = new AppsV1Api(configuration);
+    this.discovery = new DiscoveryV1Api(configuration);
+    this.networking = new NetworkingV1Api(configuration);
+    this.coordination = new CoordinationV1Api(configuration);
+    this.batch = new BatchV1Api(configuration);
   }
 
   /** The cluster's address, for logs. */
@@ -104,6 +114,23 @@ export class KubeApi {
   countError(verb: KubeVerb, code: KubeErrorCode): void {
     this.#errors.kubeApiError(verb, code);
   }
+}
+
+/**
+ * What `kc.makeApiClient` builds (the current cluster's server, the kubeconfig as authentication),
+ * plus a middleware that gives every request an abort signal firing after `timeoutMs`.
+ */
+function boundedConfiguration(kc: KubeConfig, timeoutMs: number): Configuration {
+  const cluster = kc.getCurrentCluster();
+  if (cluster === null) throw new Error('provider kubernetes: the kubeconfig has no current cluster');
+  const deadline: Middleware = {
+    pre: (context) => {
+      context.setSignal(AbortSignal.timeout(timeoutMs));
+      return Promise.resolve(context);
+    },
+    post: (response) => Promise.resolve(response),
+  };
+  return createConfiguration({ baseServer: new ServerConfiguration(cluster.server, {}), authMethods: { default: kc }, promiseMiddleware: [deadline] });
 }
 
 export function toKubeApiError(verb: KubeVerb, what: string, err: unknown, server: string): KubeApiError {

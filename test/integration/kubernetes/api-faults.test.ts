@@ -34,6 +34,26 @@ describe('the Kubernetes provider when the API server misbehaves', () => {
     expect(replicas(cluster.store, 'cold', 'deployments', 'web')).toBe(1);
   });
 
+  it('bounds every API request: scale calls the API server never answers fail a wake and a sleep as timeouts, and it recovers', async () => {
+    const { cluster, wakegate } = await setUp({ wake: { timeout: '3s' }, kubernetes: { requestTimeout: '500ms' } });
+    cluster.api.faults.hang({ path: /\/scale$/ });
+
+    // A wake retries what may pass, timeouts included, until wake.timeout; the answer says why.
+    const started = Date.now();
+    const failed = await send({ port: wakegate.port, host: 'cold.test', timeoutMs: 10_000 });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(failed.status).toBe(504);
+    expect(failed.text).toContain('did not answer');
+    const slept = await send({ port: wakegate.adminPort, method: 'POST', path: '/api/v1/environments/warm/sleep', timeoutMs: 10_000 });
+    expect(slept.status).toBeGreaterThanOrEqual(500);
+    expect(slept.text).toContain('did not answer');
+    const metrics = (await send({ port: wakegate.adminPort, path: '/metrics' })).text;
+    expect(metrics).toMatch(/wakegate_kube_api_errors_total\{verb="get",code="timeout"\} [1-9]/);
+
+    await cluster.api.faults.reset();
+    expect((await send({ port: wakegate.port, host: 'cold.test', timeoutMs: 15_000 })).status).toBe(200);
+  });
+
   it('converges after watches are dropped mid-stream and expire: a wake started meanwhile is released', async () => {
     const { cluster, wakegate } = await setUp();
     cluster.api.faults.expireNextWatches(6);

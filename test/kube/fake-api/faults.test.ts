@@ -52,6 +52,18 @@ describe('fault switches observed through client-node', () => {
     expect(Date.now() - again).toBeLessThan(250);
   });
 
+  it('hangs matching requests without an answer until the client gives up, and answers the others', async () => {
+    const { server, clients } = await start();
+    server.faults.hang({ method: 'GET', path: /\/scale$/ });
+    const hung = clients.apps.readNamespacedDeploymentScale({ namespace: 'shop', name: 'web' });
+    const outcome = await Promise.race([hung.then(() => 'answered', () => 'failed'), new Promise((resolve) => setTimeout(() => resolve('still waiting'), 500))]);
+    expect(outcome).toBe('still waiting');
+    await clients.core.readNamespace({ name: 'shop' });
+    await server.faults.reset();
+    await clients.apps.readNamespacedDeploymentScale({ namespace: 'shop', name: 'web' });
+    // The hung request ends when the server closes after the test (its rejection is handled above).
+  });
+
   it('fails the next N requests with 500 InternalError, optionally only those matching a method and path', async () => {
     const { server, clients } = await start();
     server.faults.fail500({ count: 2 });

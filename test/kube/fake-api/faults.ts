@@ -3,7 +3,8 @@
  * is: API down closes the listening socket and every connection (connections are refused) and
  * `up()` listens again on the same port; dropped watches have their sockets destroyed (not a clean
  * end); expired watches get the 200 + ERROR 410 event of CONTRACT §6; conflicts are the 409 of §7;
- * Forbidden is the 403 of §8. `reset()` turns every switch off.
+ * Forbidden is the 403 of §8; a hung request is read whole and never answered (an API server or a
+ * proxy in front of it that stalls), until the client gives up. `reset()` turns every switch off.
  */
 import type { ServerResponse } from 'node:http';
 import type { Resource } from './resources.js';
@@ -27,6 +28,7 @@ export class Faults {
   #delayMs = 0;
   #failures: Counted<FailureFilter>[] = [];
   #forbidden: { verb: string; resource: Resource; subresource: string | undefined }[] = [];
+  #hung: FailureFilter[] = [];
   #expiredWatches = 0;
   #conflicts = 0;
   #down = false;
@@ -67,6 +69,11 @@ export class Faults {
     this.#forbidden.push({ verb, resource, subresource });
   }
 
+  /** Matching requests get no answer at all, until the client closes the connection; until reset. */
+  hang(filter: FailureFilter = {}): void {
+    this.#hung.push(filter);
+  }
+
   /** Destroys the sockets of every open watch; returns how many were dropped. */
   dropWatches(): number {
     const open = [...this.#control.openWatches];
@@ -84,6 +91,7 @@ export class Faults {
     this.#delayMs = 0;
     this.#failures = [];
     this.#forbidden = [];
+    this.#hung = [];
     this.#expiredWatches = 0;
     this.#conflicts = 0;
     await this.up();
@@ -98,6 +106,12 @@ export class Faults {
     match.remaining -= 1;
     this.#failures = this.#failures.filter((f) => f.remaining > 0);
     return true;
+  }
+
+  /** Whether a `hang` switch matches the request. */
+  hangs(method: string, path: string): boolean {
+    return this.#hung.some((filter) => (filter.method === undefined || filter.method.toUpperCase() === method)
+      && (filter.path === undefined || (typeof filter.path === 'string' ? path.includes(filter.path) : filter.path.test(path))));
   }
 
   isForbidden(verb: string, resource: Resource, subresource: string | undefined): boolean {

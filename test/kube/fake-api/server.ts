@@ -125,6 +125,10 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
       return;
     }
     if (faults.takeFailure(method, pathname)) throw internalError('injected fault');
+    if (faults.hangs(method, pathname)) {
+      await new Promise((resolve) => res.once('close', resolve));
+      return;
+    }
     const query = new URLSearchParams(queryText);
     const target = resolveResourcePath(pathname);
     if (target !== undefined) {

@@ -38,7 +38,7 @@ describe('defaults', () => {
       server: { engine: 'native', keepAliveTimeout: 65_000, headersTimeout: 66_000, requestTimeout: 300_000, maxHeaderSize: 16_384, maxHeadersCount: 100 },
       log: { level: 'info', accessLog: false },
       environments: [],
-      kubernetes: { mode: 'ingress', ingressUpstream: 'http://ingress-nginx-controller.ingress-nginx.svc', namespaceSelector: 'wakegate.io/enabled=true', kubeconfig: '', leaseNamespace: 'wakegate', identity: '' },
+      kubernetes: { mode: 'ingress', ingressUpstream: 'http://ingress-nginx-controller.ingress-nginx.svc', namespaceSelector: 'wakegate.io/enabled=true', kubeconfig: '', leaseNamespace: 'wakegate', identity: '', requestTimeout: 30_000 },
     });
   });
 
