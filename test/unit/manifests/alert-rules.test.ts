@@ -210,6 +210,29 @@ function writeRuleFile(): string {
   return 'rules.yaml';
 }
 
+/** `promtool test rules` on one case, written to `file` in the scratch directory. */
+function runCase(c: AlertCase, file: string): { status: number | null; output: string } {
+  const tests = {
+    rule_files: [writeRuleFile()],
+    evaluation_interval: '1m',
+    tests: [
+      {
+        interval: '1m',
+        input_series: c.input,
+        alert_rule_test: [
+          {
+            eval_time: c.at,
+            alertname: c.alert,
+            exp_alerts: c.fires.map((fire) => ({ exp_labels: { severity: severity(c.alert), ...fire.labels }, exp_annotations: { summary: fire.summary } })),
+          },
+        ],
+      },
+    ],
+  };
+  writeFileSync(join(scratch, file), stringify(tests));
+  return promtool(['test', 'rules', file]);
+}
+
 describe('the alert rules, evaluated by promtool', () => {
   it('load as a Prometheus rule file, templates included', () => {
     writeFileSync(join(scratch, 'all-rules.yaml'), stringify({ groups: spec.groups }));
@@ -227,42 +250,13 @@ describe('the alert rules, evaluated by promtool', () => {
   });
 
   it.each(CASES.map((c) => [c.name, c] as const))('%s', (_name, c) => {
-    const tests = {
-      rule_files: [writeRuleFile()],
-      evaluation_interval: '1m',
-      tests: [
-        {
-          interval: '1m',
-          input_series: c.input,
-          alert_rule_test: [
-            {
-              eval_time: c.at,
-              alertname: c.alert,
-              exp_alerts: c.fires.map((fire) => ({ exp_labels: { severity: severity(c.alert), ...fire.labels }, exp_annotations: { summary: fire.summary } })),
-            },
-          ],
-        },
-      ],
-    };
-    const file = `case-${CASES.indexOf(c)}.yaml`;
-    writeFileSync(join(scratch, file), stringify(tests));
-    const run = promtool(['test', 'rules', file]);
+    const run = runCase(c, `case-${CASES.indexOf(c)}.yaml`);
     expect(run.output).toContain('SUCCESS');
     expect(run.status).toBe(0);
   });
 
   it('tell a case that expects the wrong thing (the check is not vacuous)', () => {
-    const wrong = { ...CASES[0]!, fires: [{ labels: byJob, summary: 'wakegate: 50% of wakes failed or timed out' }] };
-    const file = 'case-wrong.yaml';
-    writeFileSync(
-      join(scratch, file),
-      stringify({
-        rule_files: [writeRuleFile()],
-        evaluation_interval: '1m',
-        tests: [{ interval: '1m', input_series: wrong.input, alert_rule_test: [{ eval_time: wrong.at, alertname: wrong.alert, exp_alerts: wrong.fires.map((f) => ({ exp_labels: { severity: 'warning', ...f.labels }, exp_annotations: { summary: f.summary } })) }] }],
-      }),
-    );
-    const run = promtool(['test', 'rules', file]);
+    const run = runCase({ ...CASES[0]!, fires: [{ labels: byJob, summary: 'wakegate: 50% of wakes failed or timed out' }] }, 'case-wrong.yaml');
     expect(run.status).not.toBe(0);
     expect(run.output).toContain('33.33%');
   });
