@@ -172,13 +172,18 @@ function renderSavings(savings) {
   });
 }
 
-function renderWakes(wakes) {
-  var list = $('detail-wakes');
+/** Empties the list 'id'; with no items it says 'emptyText' and returns null, else the list to fill. */
+function clearedList(id, items, emptyText) {
+  var list = $(id);
   list.textContent = '';
-  if (wakes.length === 0) {
-    list.append(h('li', 'empty', 'No wakes yet.'));
-    return;
-  }
+  if (items.length > 0) return list;
+  list.append(h('li', 'empty', emptyText));
+  return null;
+}
+
+function renderWakes(wakes) {
+  var list = clearedList('detail-wakes', wakes, 'No wakes yet.');
+  if (list === null) return;
   var longest = 0;
   wakes.forEach(function (w) { longest = Math.max(longest, phaseTotal(w.phases), w.seconds || 0); });
   wakes.forEach(function (w) {
@@ -203,12 +208,8 @@ function phaseTotal(phases) {
 }
 
 function renderEvents(events) {
-  var list = $('detail-events');
-  list.textContent = '';
-  if (events.length === 0) {
-    list.append(h('li', 'empty', 'Nothing recorded yet.'));
-    return;
-  }
+  var list = clearedList('detail-events', events, 'Nothing recorded yet.');
+  if (list === null) return;
   events.slice().reverse().forEach(function (e) {
     var item = h('li');
     item.dataset.type = e.type;
