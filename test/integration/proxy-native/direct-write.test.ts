@@ -45,14 +45,20 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
+/** A collecting peer, closed after the test. */
+async function startPeer(): Promise<Awaited<ReturnType<typeof collector>>> {
+  const peer = await collector();
+  cleanups.push(peer.close);
+  return peer;
+}
+
 describe('direct latin1 writes under net.Socket', () => {
   it('is available in this Node.js release (else every write falls back to socket.write)', () => {
     expect(directWritesAvailable()).toBe(true);
   });
 
   it('keeps order with stream writes before and after it, and end() waits for all of them', async () => {
-    const peer = await collector();
-    cleanups.push(peer.close);
+    const peer = await startPeer();
     const socket = await connect(peer.port);
     writeLatin1(socket, 'one|');
     socket.write('two|');
@@ -64,8 +70,7 @@ describe('direct latin1 writes under net.Socket', () => {
   });
 
   it('delivers a write the kernel could not take at once before the connection ends', async () => {
-    const peer = await collector();
-    cleanups.push(peer.close);
+    const peer = await startPeer();
     peer.pause();
     const socket = await connect(peer.port);
     const big = 'x'.repeat(8 * 1024 * 1024);
@@ -80,8 +85,7 @@ describe('direct latin1 writes under net.Socket', () => {
   });
 
   it('falls back to socket.write while the socket is still connecting', async () => {
-    const peer = await collector();
-    cleanups.push(peer.close);
+    const peer = await startPeer();
     const socket = net.connect({ port: peer.port, host: '127.0.0.1' });
     expect(socket.connecting).toBe(true);
     writeLatin1(socket, 'early|');
@@ -91,8 +95,7 @@ describe('direct latin1 writes under net.Socket', () => {
   });
 
   it('does nothing harmful on a destroyed socket', async () => {
-    const peer = await collector();
-    cleanups.push(peer.close);
+    const peer = await startPeer();
     const socket = await connect(peer.port);
     socket.on('error', () => {});
     socket.destroy();
