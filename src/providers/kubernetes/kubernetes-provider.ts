@@ -394,7 +394,6 @@ function routeKey(route: { service: string; port: { number?: number; name?: stri
   return `${route.service}:${route.port.number ?? route.port.name ?? ''}`;
 }
 
-/** Replicas running now, and what a wake restores, over the workloads wakegate manages. */
 /**
  * When an environment first seen in `phase` entered it, from the annotations a wakegate wrote: so a
  * restarted wakegate counts a namespace asleep for days as asleep for days (its savings included).
@@ -405,6 +404,7 @@ function publishedSince(facts: EnvironmentFacts, phase: 'awake' | 'asleep', now:
   return Math.min(facts.publishedPhaseSince, now);
 }
 
+/** Replicas running now, and what a wake restores, over the workloads wakegate manages. */
 function replicasOf(workloads: readonly WorkloadFacts[]): { current: number; awake: number } {
   let current = 0;
   let awake = 0;
