@@ -94,7 +94,17 @@ function wakegateAnnotations(annotations: Record<string, string> | null | undefi
   return kept;
 }
 
+/**
+ * A copy of `object` without its undefined and null members. Built by adding the members that are
+ * there, never by `delete`: deleting a member other than the last one added turns a V8 object into a
+ * dictionary (a hash table of ~450 bytes), and with thousands of namespaces the cached objects' metadata
+ * alone made up about 18 MB of such tables.
+ */
 function defined(object: Json): Json {
-  for (const key of Object.keys(object)) if (object[key] === undefined || object[key] === null) delete object[key];
-  return object;
+  const kept: Json = {};
+  for (const key in object) {
+    const value = object[key];
+    if (value !== undefined && value !== null) kept[key] = value;
+  }
+  return kept;
 }
