@@ -84,9 +84,16 @@ export class ClusterCache {
     );
   }
 
-  /** Starts every watch; resolves once each kind has been listed (retrying until it is, or `signal` aborts). */
+  /**
+   * Starts every watch; resolves once each kind has been listed (retrying until it is, or `signal`
+   * aborts). Kinds are listed one after another: listed together, six kinds' pages in flight at once
+   * raised the peak heap, and with it the RSS left after the first sync — with 5,000 namespaces,
+   * 251 MB one after another against 286 MB together (means of 6 and 11 runs; together, one run
+   * reached 322 MB), for about 2 s more sync (8–9 s against 6–8 s on the fake API server). Nothing
+   * reads the caches before every kind is listed.
+   */
   async start(signal: AbortSignal): Promise<void> {
-    await Promise.all([...this.#informers.values()].map((informer) => informer.start(signal)));
+    for (const informer of this.#informers.values()) await informer.start(signal);
   }
 
   onChange(listener: ChangeListener): () => void {
