@@ -174,10 +174,15 @@ beforeAll(async () => {
   labels = exportedLabels(body);
 });
 
+/** `Kind/name` of each object, sorted. */
+function kindsAndNames(objects: readonly KubeObject[]): string[] {
+  return objects.map((object) => `${String(object.kind)}/${String(object.metadata?.name)}`).sort();
+}
+
 describe('manifests/observability renders with kustomize', () => {
   it('into a ServiceMonitor, a PrometheusRule and the dashboard ConfigMap, all in wakegate-system', () => {
     const objects = kustomize(DIR);
-    expect(objects.map((object) => `${String(object.kind)}/${String(object.metadata?.name)}`).sort()).toEqual([
+    expect(kindsAndNames(objects)).toEqual([
       'ConfigMap/wakegate-grafana-dashboard',
       'PrometheusRule/wakegate',
       'ServiceMonitor/wakegate',
@@ -265,7 +270,7 @@ describe('the ServiceMonitor', () => {
 describe(`${SIDECAR_OBSERVABILITY}, for wakegate inside the ingress-nginx controller pods`, () => {
   it('renders the same rules and dashboard, with a PodMonitor instead of the ServiceMonitor, all in ingress-nginx', () => {
     const objects = kustomize(SIDECAR_OBSERVABILITY);
-    expect(objects.map((object) => `${String(object.kind)}/${String(object.metadata?.name)}`).sort()).toEqual([
+    expect(kindsAndNames(objects)).toEqual([
       'ConfigMap/wakegate-grafana-dashboard',
       'PodMonitor/wakegate',
       'PrometheusRule/wakegate',
